@@ -1,0 +1,131 @@
+import type { ChatRequest, Message, Part } from '../../core/types.ts';
+import type { OpenAIChatRequest, OpenAIContentPart, OpenAIMessage } from '../../protocols/openai-chat.ts';
+import type { BuiltRequest, DeploymentTarget } from '../types.ts';
+import { preparePassthroughBody } from './passthrough.ts';
+
+/** Canonical request → OpenAI chat body (used when the client spoke another format). */
+export function toOpenAIChatBody(request: ChatRequest): OpenAIChatRequest {
+  const body: OpenAIChatRequest = { model: request.model, messages: request.messages.flatMap(toOpenAIMessages) };
+  if (request.stream) body.stream = true;
+  if (request.stream && request.includeUsage) body.stream_options = { include_usage: true };
+  if (request.tools?.length) {
+    body.tools = request.tools.map((tool) => ({
+      type: 'function' as const,
+      function: {
+        name: tool.name,
+        ...(tool.description !== undefined ? { description: tool.description } : {}),
+        ...(tool.parameters !== undefined ? { parameters: tool.parameters } : {}),
+        ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+      },
+    }));
+  }
+  if (request.toolChoice) {
+    body.tool_choice =
+      request.toolChoice.type === 'function'
+        ? { type: 'function', function: { name: request.toolChoice.name } }
+        : request.toolChoice.type;
+  }
+  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  const format = request.responseFormat;
+  if (format) {
+    body.response_format =
+      format.type === 'json_schema'
+        ? {
+            type: 'json_schema',
+            json_schema: {
+              name: format.name,
+              ...(format.description !== undefined ? { description: format.description } : {}),
+              ...(format.schema !== undefined ? { schema: format.schema } : {}),
+              ...(format.strict !== undefined ? { strict: format.strict } : {}),
+            },
+          }
+        : { type: format.type };
+  }
+  if (request.maxOutputTokens !== undefined) body.max_completion_tokens = request.maxOutputTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.n !== undefined) body.n = request.n;
+  if (request.stop !== undefined) body.stop = request.stop;
+  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.logitBias !== undefined) body.logit_bias = request.logitBias;
+  if (request.logprobs !== undefined) body.logprobs = request.logprobs;
+  if (request.topLogprobs !== undefined) body.top_logprobs = request.topLogprobs;
+  if (request.reasoning?.effort !== undefined) body.reasoning_effort = request.reasoning.effort;
+  if (request.serviceTier !== undefined) body.service_tier = request.serviceTier;
+  if (request.user !== undefined) body.user = request.user;
+  if (request.metadata !== undefined) body.metadata = request.metadata;
+  const extra = request.providerOptions?.openai;
+  if (extra) Object.assign(body, extra);
+  return body;
+}
+
+function toOpenAIMessages(message: Message): OpenAIMessage[] {
+  if (message.role === 'tool') {
+    return message.parts.flatMap((part) =>
+      part.type === 'tool-result'
+        ? [{ role: 'tool' as const, tool_call_id: part.toolCallId, content: toolResultContent(part.content) }]
+        : [],
+    );
+  }
+  const content = message.parts.flatMap(toOpenAIContentPart);
+  const out: OpenAIMessage = { role: message.role, content: simplifyContent(content) };
+  if (message.name !== undefined) out.name = message.name;
+  if (message.role === 'assistant') {
+    const calls = message.parts.filter((part): part is Extract<Part, { type: 'tool-call' }> => part.type === 'tool-call');
+    if (calls.length > 0) {
+      out.tool_calls = calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+      if (content.length === 0) out.content = null;
+    }
+    if (message.refusal !== undefined) out.refusal = message.refusal;
+  }
+  return [out];
+}
+
+function simplifyContent(parts: OpenAIContentPart[]): string | OpenAIContentPart[] {
+  if (parts.every((part) => part.type === 'text' && !part.cache_control)) {
+    return parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  }
+  return parts;
+}
+
+function toolResultContent(content: Extract<Part, { type: 'tool-result' }>['content']): string | OpenAIContentPart[] {
+  if (typeof content === 'string') return content;
+  return simplifyContent(content.flatMap(toOpenAIContentPart));
+}
+
+function toOpenAIContentPart(part: Part): OpenAIContentPart[] {
+  switch (part.type) {
+    case 'text':
+      return [{ type: 'text', text: part.text }];
+    case 'image': {
+      const url = part.url ?? `data:${part.mediaType ?? 'image/png'};base64,${part.data ?? ''}`;
+      return [{ type: 'image_url', image_url: { url, ...(part.detail ? { detail: part.detail } : {}) } }];
+    }
+    case 'audio':
+      return [{ type: 'input_audio', input_audio: { data: part.data, format: part.format } }];
+    case 'file': {
+      const file: { file_data?: string; file_id?: string; filename?: string } = {};
+      if (part.data !== undefined) file.file_data = `data:${part.mediaType ?? 'application/pdf'};base64,${part.data}`;
+      if (part.fileId !== undefined) file.file_id = part.fileId;
+      if (part.filename !== undefined) file.filename = part.filename;
+      return [{ type: 'file', file }];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Builds the upstream HTTP request for an OpenAI-format body. */
+export function buildOpenAIHttpRequest(body: unknown, target: DeploymentTarget): BuiltRequest['request'] {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...target.headers };
+  if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+  return { method: 'POST', url: `${target.baseUrl}/chat/completions`, headers, body: JSON.stringify(body) };
+}
+
+/** Canonical request → upstream request for an OpenAI-compatible deployment. */
+export function buildOpenAIRequest(request: ChatRequest, target: DeploymentTarget): BuiltRequest {
+  const { body, warnings } = preparePassthroughBody(toOpenAIChatBody(request), target);
+  return { request: buildOpenAIHttpRequest(body, target), warnings };
+}

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import { BatchWriter } from './batch-writer.ts';
+import type { StoreDatabase } from './database.ts';
+import { fromRequestLogRow, type RequestLogInsertRow, toRequestLogRow } from './request-log-rows.ts';
+import type { RequestLogQuery, RequestLogRecord, RequestLogWriter, Store, StoreOptions } from './types.ts';
+
+export const DEFAULT_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = 10_000;
+
+export interface KyselyStoreParts {
+  kind: Store['kind'];
+  db: Kysely<StoreDatabase>;
+  /** Rows per INSERT statement, to stay under the driver's bound-parameter limit. */
+  rowsPerStatement: number;
+  options?: StoreOptions;
+}
+
+/** The dialect-independent store: the same Kysely queries on SQLite and Postgres. */
+export function createKyselyStore(parts: KyselyStoreParts): Store {
+  const { db, kind, rowsPerStatement } = parts;
+  const writer = new BatchWriter<RequestLogRecord>(
+    (batch) => insertRequestLogRows(db, batch.map(toRequestLogRow), rowsPerStatement),
+    parts.options,
+  );
+  const requestLog: RequestLogWriter = {
+    record: (entry) => writer.record(entry),
+    flush: () => writer.flush(),
+    stats: () => writer.stats(),
+  };
+  let closing: Promise<void> | undefined;
+
+  return {
+    kind,
+    requestLog,
+    listRequests: (query) => listRequestLog(db, query),
+    close() {
+      closing ??= (async () => {
+        try {
+          await writer.close();
+        } finally {
+          await db.destroy();
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/** One batch, one transaction (one multi-row INSERT unless the batch exceeds `rowsPerStatement`). */
+async function insertRequestLogRows(
+  db: Kysely<StoreDatabase>,
+  rows: RequestLogInsertRow[],
+  rowsPerStatement: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (rows.length <= rowsPerStatement) {
+    await db.insertInto('request_log').values(rows).execute();
+    return;
+  }
+  await db.transaction().execute(async (transaction) => {
+    for (let start = 0; start < rows.length; start += rowsPerStatement) {
+      await transaction
+        .insertInto('request_log')
+        .values(rows.slice(start, start + rowsPerStatement))
+        .execute();
+    }
+  });
+}
+
+async function listRequestLog(db: Kysely<StoreDatabase>, query: RequestLogQuery): Promise<RequestLogRecord[]> {
+  let select = db.selectFrom('request_log').selectAll();
+  if (query.since !== undefined) select = select.where('timestamp', '>=', query.since);
+  if (query.keyName !== undefined) select = select.where('key_name', '=', query.keyName);
+  if (query.publicModel !== undefined) select = select.where('public_model', '=', query.publicModel);
+  const rows = await select
+    .orderBy('timestamp', 'desc')
+    .orderBy('id', 'desc')
+    .limit(clampLimit(query.limit))
+    .execute();
+  return rows.map(fromRequestLogRow);
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;
+  return Math.min(Math.max(Math.floor(limit), 1), MAX_LIST_LIMIT);
+}

@@ -1,0 +1,80 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { RequestLogTable } from './database.ts';
+import type { RequestLogRecord } from './types.ts';
+
+export type RequestLogInsertRow = Insertable<RequestLogTable>;
+
+/** Columns per inserted row (for statement parameter limits). */
+export const REQUEST_LOG_INSERT_COLUMNS = 20;
+
+/**
+ * Converts a record to a row. Sanitizes values a database would reject (fractional or
+ * non-finite integers, NUL characters in text), so that one bad record cannot poison a batch.
+ */
+export function toRequestLogRow(record: RequestLogRecord): RequestLogInsertRow {
+  return {
+    timestamp: toInteger(record.timestamp),
+    request_id: toText(record.requestId),
+    key_name: toNullableText(record.keyName),
+    public_model: toNullableText(record.publicModel),
+    provider: toNullableText(record.provider),
+    upstream_model: toNullableText(record.upstreamModel),
+    status: toInteger(record.status),
+    latency_ms: toInteger(record.latencyMs),
+    ttft_ms: toNullableInteger(record.ttftMs),
+    stream: record.stream ? 1 : 0,
+    attempts: toInteger(record.attempts),
+    input_tokens: toNullableInteger(record.inputTokens),
+    output_tokens: toNullableInteger(record.outputTokens),
+    cached_input_tokens: toNullableInteger(record.cachedInputTokens),
+    cache_write_tokens: toNullableInteger(record.cacheWriteTokens),
+    reasoning_tokens: toNullableInteger(record.reasoningTokens),
+    usage_estimated: record.usageEstimated ? 1 : 0,
+    error_code: toNullableText(record.errorCode),
+    fallback_models: toNullableText(record.fallbackModels),
+  };
+}
+
+export function fromRequestLogRow(row: Selectable<RequestLogTable>): RequestLogRecord {
+  return {
+    timestamp: Number(row.timestamp),
+    requestId: row.request_id,
+    keyName: row.key_name,
+    publicModel: row.public_model,
+    provider: row.provider,
+    upstreamModel: row.upstream_model,
+    status: Number(row.status),
+    latencyMs: Number(row.latency_ms),
+    ttftMs: fromNullableInteger(row.ttft_ms),
+    stream: Number(row.stream) === 1,
+    attempts: Number(row.attempts),
+    inputTokens: fromNullableInteger(row.input_tokens),
+    outputTokens: fromNullableInteger(row.output_tokens),
+    cachedInputTokens: fromNullableInteger(row.cached_input_tokens),
+    cacheWriteTokens: fromNullableInteger(row.cache_write_tokens),
+    reasoningTokens: fromNullableInteger(row.reasoning_tokens),
+    usageEstimated: Number(row.usage_estimated) === 1,
+    errorCode: row.error_code,
+    fallbackModels: row.fallback_models,
+  };
+}
+
+function toInteger(value: number): number {
+  return Number.isFinite(value) ? Math.round(value) : 0;
+}
+
+function toNullableInteger(value: number | null): number | null {
+  return value === null || !Number.isFinite(value) ? null : Math.round(value);
+}
+
+function fromNullableInteger(value: number | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+function toText(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+
+function toNullableText(value: string | null): string | null {
+  return value === null ? null : toText(value);
+}

@@ -1,0 +1,86 @@
+/**
+ * Store domain types. No driver types appear here: callers depend on these interfaces only,
+ * and `app.ts` picks the concrete store (SQLite or Postgres) through `openStore()`.
+ */
+
+/** One request served by llmux, as recorded in the request log. */
+export interface RequestLogRecord {
+  /** Epoch ms at request start. */
+  timestamp: number;
+  requestId: string;
+  keyName: string | null;
+  publicModel: string | null;
+  /** Provider name from config. */
+  provider: string | null;
+  upstreamModel: string | null;
+  /** HTTP status sent to the client. */
+  status: number;
+  /** Total latency. */
+  latencyMs: number;
+  /** Time to first token (streams) or first byte. */
+  ttftMs: number | null;
+  stream: boolean;
+  /** Upstream attempts made. */
+  attempts: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedInputTokens: number | null;
+  cacheWriteTokens: number | null;
+  reasoningTokens: number | null;
+  usageEstimated: boolean;
+  /** Stable gateway error code when the request failed. */
+  errorCode: string | null;
+  /** Comma-separated list when a fallback was used. */
+  fallbackModels: string | null;
+}
+
+export interface RequestLogQuery {
+  /** Default 100, capped at 10 000. */
+  limit?: number;
+  /** Only records with `timestamp >= since` (epoch ms). */
+  since?: number;
+  keyName?: string;
+  publicModel?: string;
+}
+
+export interface BatchWriterStats {
+  /** Records accepted but not yet written (queued plus in flight). */
+  buffered: number;
+  /** Records written successfully. */
+  written: number;
+  /** Records dropped: buffer overflow (oldest first) or recorded after close. */
+  dropped: number;
+  /** Batches whose write failed (their records were kept for the next flush). */
+  failedFlushes: number;
+  /** Batches written successfully (each one transaction). */
+  batches: number;
+}
+
+export interface RequestLogWriter {
+  /** Buffers the record. Synchronous, never throws; the write happens later, in a batch. */
+  record(entry: RequestLogRecord): void;
+  /** Waits for an in-flight flush, then writes everything buffered. Rejects if a write fails (rows are kept). */
+  flush(): Promise<void>;
+  stats(): BatchWriterStats;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly requestLog: RequestLogWriter;
+  /** Newest first (timestamp, then insertion order). */
+  listRequests(query: RequestLogQuery): Promise<RequestLogRecord[]>;
+  /** Flushes buffered writes, then releases the database. */
+  close(): Promise<void>;
+}
+
+/** Options shared by every store implementation. */
+export interface StoreOptions {
+  /** Flush buffered log rows at least this often. Default 1000. */
+  flushIntervalMs?: number;
+  /** Flush as soon as this many rows are buffered; also the largest batch written at once. Default 500. */
+  maxBatch?: number;
+  /** Keep at most this many unwritten rows; beyond it the oldest are dropped. Default 100 000. */
+  maxBuffered?: number;
+  /** Receives errors of background flushes (they are never thrown to `record()` callers). */
+  onError?: (error: unknown) => void;
+}

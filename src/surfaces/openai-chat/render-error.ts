@@ -1,0 +1,30 @@
+import type { GatewayError } from '../../core/errors.ts';
+import type { OpenAIErrorBody } from '../../protocols/openai-chat.ts';
+
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function withRequestId(message: string, requestId: string): string {
+  return `${message} (request id: ${requestId})`;
+}
+
+/** The OpenAI error envelope. The message always ends with the request id. */
+export function toOpenAIErrorBody(error: GatewayError, requestId: string): OpenAIErrorBody {
+  return {
+    error: {
+      message: withRequestId(error.message, requestId),
+      type: error.type,
+      param: error.param,
+      code: error.wireCode,
+    },
+  };
+}
+
+export function renderOpenAIError(error: GatewayError, requestId: string): RenderedError {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (error.retryAfter !== undefined) headers['retry-after'] = error.retryAfter;
+  return { status: error.status, headers, body: JSON.stringify(toOpenAIErrorBody(error, requestId)) };
+}

@@ -1,0 +1,145 @@
+import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
+import {
+  invalidType,
+  invalidValue,
+  isBoolean,
+  isInteger,
+  isNumber,
+  isObject,
+  isObjectCheck,
+  isString,
+  missingParam,
+  oneOf,
+  optional,
+} from './validate-helpers.ts';
+import { validateMessages } from './validate-messages.ts';
+
+const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+
+/** Top-level scalar fields: checks run only when the field is present and not null. */
+const FIELD_CHECKS: Record<string, (value: unknown, param: string) => void> = {
+  stream: isBoolean,
+  temperature: isNumber(0, 2),
+  top_p: isNumber(0, 1),
+  n: isInteger(1, 128),
+  max_tokens: isInteger(1),
+  max_completion_tokens: isInteger(1),
+  presence_penalty: isNumber(-2, 2),
+  frequency_penalty: isNumber(-2, 2),
+  user: isString,
+  seed: isInteger(),
+  parallel_tool_calls: isBoolean,
+  logprobs: isBoolean,
+  top_logprobs: isInteger(0, 20),
+  reasoning_effort: oneOf(REASONING_EFFORTS),
+  service_tier: isString,
+  safety_identifier: isString,
+  prompt_cache_key: isString,
+  store: isBoolean,
+};
+
+/**
+ * Checks an OpenAI chat request. Throws a GatewayError (400) naming the first bad field. Unknown
+ * fields are allowed: they are forwarded to OpenAI-compatible upstreams untouched.
+ */
+export function validateChatRequest(body: unknown): OpenAIChatRequest {
+  if (!isObject(body)) throw invalidType('body', 'a JSON object', body);
+  if (body.model === undefined || body.model === null) throw missingParam('model');
+  if (typeof body.model !== 'string') throw invalidType('model', 'a string', body.model);
+  if (body.model.length === 0) throw invalidValue('model', '', ['a non-empty model name']);
+  if (body.messages === undefined || body.messages === null) throw missingParam('messages');
+  validateMessages(body.messages);
+
+  for (const field in FIELD_CHECKS) {
+    const value = body[field];
+    if (value !== undefined && value !== null) FIELD_CHECKS[field]?.(value, field);
+  }
+  validateStop(body.stop);
+  validateStreamOptions(body.stream_options);
+  validateLogitBias(body.logit_bias);
+  validateMetadata(body.metadata);
+  validateResponseFormat(body.response_format);
+  validateTools(body.tools);
+  validateToolChoice(body.tool_choice);
+  return body as OpenAIChatRequest;
+}
+
+function validateStop(stop: unknown): void {
+  if (stop === undefined || stop === null || typeof stop === 'string') return;
+  if (!Array.isArray(stop)) throw invalidType('stop', 'a string or an array of strings', stop);
+  stop.forEach((item, i) => isString(item, `stop[${i}]`));
+}
+
+function validateStreamOptions(options: unknown): void {
+  if (options === undefined || options === null) return;
+  isObjectCheck(options, 'stream_options');
+  const record = options as Record<string, unknown>;
+  optional(isBoolean)(record.include_usage, 'stream_options.include_usage');
+  optional(isBoolean)(record.include_obfuscation, 'stream_options.include_obfuscation');
+}
+
+function validateLogitBias(bias: unknown): void {
+  if (bias === undefined || bias === null) return;
+  isObjectCheck(bias, 'logit_bias');
+  for (const [token, value] of Object.entries(bias as Record<string, unknown>)) {
+    isNumber(-100, 100)(value, `logit_bias.${token}`);
+  }
+}
+
+function validateMetadata(metadata: unknown): void {
+  if (metadata === undefined || metadata === null) return;
+  isObjectCheck(metadata, 'metadata');
+  for (const [key, value] of Object.entries(metadata as Record<string, unknown>)) isString(value, `metadata.${key}`);
+}
+
+function validateResponseFormat(format: unknown): void {
+  if (format === undefined || format === null) return;
+  isObjectCheck(format, 'response_format');
+  const record = format as Record<string, unknown>;
+  oneOf(['text', 'json_object', 'json_schema'])(record.type, 'response_format.type');
+  if (record.type !== 'json_schema') return;
+  const schema = record.json_schema;
+  if (schema === undefined || schema === null) throw missingParam('response_format.json_schema');
+  isObjectCheck(schema, 'response_format.json_schema');
+  const spec = schema as Record<string, unknown>;
+  if (spec.name === undefined) throw missingParam('response_format.json_schema.name');
+  isString(spec.name, 'response_format.json_schema.name');
+  optional(isString)(spec.description, 'response_format.json_schema.description');
+  optional(isObjectCheck)(spec.schema, 'response_format.json_schema.schema');
+  optional(isBoolean)(spec.strict, 'response_format.json_schema.strict');
+}
+
+function validateTools(tools: unknown): void {
+  if (tools === undefined || tools === null) return;
+  if (!Array.isArray(tools)) throw invalidType('tools', 'an array', tools);
+  tools.forEach((tool, i) => {
+    const param = `tools[${i}]`;
+    isObjectCheck(tool, param);
+    const record = tool as Record<string, unknown>;
+    oneOf(['function', 'custom'])(record.type, `${param}.type`);
+    if (record.type === 'custom') {
+      if (!isObject(record.custom)) throw missingParam(`${param}.custom`);
+      isString(record.custom.name, `${param}.custom.name`);
+      return;
+    }
+    if (record.function === undefined) throw missingParam(`${param}.function`);
+    isObjectCheck(record.function, `${param}.function`);
+    const fn = record.function as Record<string, unknown>;
+    if (fn.name === undefined) throw missingParam(`${param}.function.name`);
+    isString(fn.name, `${param}.function.name`);
+    optional(isString)(fn.description, `${param}.function.description`);
+    optional(isObjectCheck)(fn.parameters, `${param}.function.parameters`);
+    optional(isBoolean)(fn.strict, `${param}.function.strict`);
+  });
+}
+
+function validateToolChoice(choice: unknown): void {
+  if (choice === undefined || choice === null) return;
+  if (typeof choice === 'string') return oneOf(['auto', 'none', 'required'])(choice, 'tool_choice');
+  if (!isObject(choice)) throw invalidType('tool_choice', "'auto', 'none', 'required' or an object", choice);
+  oneOf(['function', 'allowed_tools', 'custom'])(choice.type, 'tool_choice.type');
+  if (choice.type === 'function') {
+    if (!isObject(choice.function)) throw missingParam('tool_choice.function');
+    isString(choice.function.name, 'tool_choice.function.name');
+  }
+}
