@@ -72,11 +72,7 @@ async function listRequestLog(db: Kysely<StoreDatabase>, query: RequestLogQuery)
   if (query.since !== undefined) select = select.where('timestamp', '>=', query.since);
   if (query.keyName !== undefined) select = select.where('key_name', '=', query.keyName);
   if (query.publicModel !== undefined) select = select.where('public_model', '=', query.publicModel);
-  const rows = await select
-    .orderBy('timestamp', 'desc')
-    .orderBy('id', 'desc')
-    .limit(clampLimit(query.limit))
-    .execute();
+  const rows = await select.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(clampLimit(query.limit)).execute();
   return rows.map(fromRequestLogRow);
 }
 

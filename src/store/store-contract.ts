@@ -121,7 +121,13 @@ export function registerStoreContract(name: string, createHarness: () => Promise
       const store = await open();
       for (let index = 0; index < 1200; index++) store.requestLog.record(makeRequestLogRecord(index));
       await store.requestLog.flush();
-      assert.deepEqual(store.requestLog.stats(), { buffered: 0, written: 1200, dropped: 0, failedFlushes: 0, batches: 3 });
+      assert.deepEqual(store.requestLog.stats(), {
+        buffered: 0,
+        written: 1200,
+        dropped: 0,
+        failedFlushes: 0,
+        batches: 3,
+      });
       assert.equal((await store.listRequests({ limit: 2000 })).length, 1200);
       await store.close();
     });
@@ -132,15 +138,18 @@ export function registerStoreContract(name: string, createHarness: () => Promise
       await harness.breakWrites();
       let repaired = false;
       try {
-        for (let index = 0; index < 3; index++) store.requestLog.record(makeRequestLogRecord(index));
-        await assert.rejects(store.requestLog.flush());
-        assert.equal(store.requestLog.stats().failedFlushes, 1);
         // Reaching maxBatch starts a background flush: its failure goes to onError, not to record().
-        for (let index = 3; index < 6; index++) store.requestLog.record(makeRequestLogRecord(index));
+        for (let index = 0; index < 5; index++) store.requestLog.record(makeRequestLogRecord(index));
         const deadline = Date.now() + 3000;
         while (errors.length === 0 && Date.now() < deadline) await delay(5);
         assert.equal(errors.length, 1);
+        assert.equal(store.requestLog.stats().failedFlushes, 1);
+        // An explicit flush rejects; the rows stay buffered.
+        store.requestLog.record(makeRequestLogRecord(5));
+        await assert.rejects(store.requestLog.flush());
+        assert.equal(store.requestLog.stats().failedFlushes, 2);
         assert.equal(store.requestLog.stats().buffered, 6);
+        assert.equal(errors.length, 1);
         await harness.repairWrites();
         repaired = true;
         store.requestLog.record(makeRequestLogRecord(6));
@@ -171,7 +180,6 @@ export function registerStoreContract(name: string, createHarness: () => Promise
       const recordMicros = (((recorded - started) * 1000) / count).toFixed(2);
       const message = `${name}: ${count} rows in ${(flushed - started).toFixed(0)} ms = ${rowsPerSecond} rows/s (batches of 500; record() ${recordMicros} µs/row)`;
       context.diagnostic(message);
-      console.log(message);
       assert.equal(store.requestLog.stats().written, count);
       await store.close();
     });

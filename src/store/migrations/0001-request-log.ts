@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialectName, StoreMigration } from './store-migration.ts';
 import { addIdentityColumn } from './identity-column.ts';
+import type { SqlDialectName, StoreMigration } from './store-migration.ts';
 
 /** The request log: one row per request served. */
 export const requestLogMigration: StoreMigration = {

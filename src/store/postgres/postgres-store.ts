@@ -40,7 +40,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   pool.on('error', (error) => options.onError?.(error));
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    if (schema !== undefined) await ensureSchema(db, schema);
     const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
     const migrationTableSchema = current.rows[0]?.schema;
     if (!migrationTableSchema) throw new Error('Postgres search_path names no existing schema');
@@ -55,4 +55,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     rowsPerStatement: Math.floor(POSTGRES_MAX_PARAMETERS / REQUEST_LOG_INSERT_COLUMNS / 2),
     options,
   });
+}
+
+/** `create schema if not exists` can still fail when replicas race; it is fine if the schema exists. */
+async function ensureSchema(db: Kysely<StoreDatabase>, schema: string): Promise<void> {
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (error) {
+    const existing = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(db);
+    if (existing.rows.length === 0) throw error;
+  }
 }
