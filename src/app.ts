@@ -1,0 +1,135 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { LlmuxConfig, ProviderConfig } from './config/index.ts';
+import type { ProviderRuntime, RequestOutcome } from './gateway/types.ts';
+import { KeyRing } from './policy/key-ring.ts';
+import { adapterFor } from './providers/registry.ts';
+import { createSimulatorTransport } from './providers/simulator/index.ts';
+import { ModelCatalogue } from './routing/catalogue.ts';
+import { planDeployments } from './routing/planner.ts';
+import type { PublicModel } from './routing/types.ts';
+import { buildServer } from './server/build-server.ts';
+import { openStore } from './store/open-store.ts';
+import type { RequestLogRecord, Store } from './store/types.ts';
+import type { Transport } from './upstream/types.ts';
+import { createUndiciTransport } from './upstream/undici-transport.ts';
+
+export interface LlmuxApp {
+  server: FastifyInstance;
+  store: Store;
+  logger: Logger;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), flushes the store. */
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  logger?: Logger;
+  /** Replaces the store from the config (tests). */
+  store?: Store;
+}
+
+/** The composition root: the one place that picks concrete stores and transports. */
+export async function createApp(config: LlmuxConfig, options: CreateAppOptions = {}): Promise<LlmuxApp> {
+  const logger = options.logger ?? pino({ level: process.env.LLMUX_LOG_LEVEL ?? config.logging.level });
+  for (const notice of config.notices) logger.info(notice);
+  const store =
+    options.store ??
+    (await openStore(config.store.kind === 'sqlite' ? { sqlite: config.store.path } : { postgres: config.store.url }, {
+      onError: (error) => logger.error({ err: error }, 'request log flush failed'),
+    }));
+  const httpTransport = createUndiciTransport();
+  const providers = new Map<string, ProviderRuntime>();
+  for (const provider of Object.values(config.providers)) {
+    if (provider.enabled) providers.set(provider.name, toProviderRuntime(provider, httpTransport));
+  }
+  const catalogue = new ModelCatalogue(config.models.map(toPublicModel));
+  const server = buildServer({
+    logger,
+    keys: new KeyRing(config.keys),
+    catalogue,
+    providers,
+    bodyLimitBytes: Math.round(config.server.bodyLimitMb * 1024 * 1024),
+    plan: (model: PublicModel) => planDeployments(model),
+    record: (outcome) => store.requestLog.record(toLogRecord(outcome)),
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const deadline = setTimeout(() => server.server.closeAllConnections(), config.server.shutdownGraceMs);
+      deadline.unref();
+      await server.close();
+      clearTimeout(deadline);
+      await httpTransport.close();
+      await store.close();
+    })();
+    return closing;
+  };
+  return { server, store, logger, close };
+}
+
+function toProviderRuntime(provider: ProviderConfig, httpTransport: Transport): ProviderRuntime {
+  const adapter = adapterFor(provider.type);
+  const transport =
+    provider.type === 'simulator'
+      ? createSimulatorTransport({ latencyMs: provider.latencyMs, chunkDelayMs: provider.chunkDelayMs, chunkSize: provider.chunkSize })
+      : httpTransport;
+  const baseUrl = ('baseUrl' in provider && provider.baseUrl ? provider.baseUrl : adapter.defaultBaseUrl).replace(/\/+$/, '');
+  const runtime: ProviderRuntime = { name: provider.name, type: provider.type, adapter, transport, baseUrl };
+  if ('apiKey' in provider && provider.apiKey) runtime.apiKey = provider.apiKey;
+  if (Object.keys(provider.headers).length > 0) runtime.headers = provider.headers;
+  return runtime;
+}
+
+function toPublicModel(model: LlmuxConfig['models'][number]): PublicModel {
+  return {
+    name: model.name,
+    strategy: model.strategy,
+    fallbacks: model.fallbacks,
+    retry: model.retry,
+    timeouts: model.timeouts,
+    deployments: model.deployments.map((deployment, index) => {
+      const out: PublicModel['deployments'][number] = {
+        id: `${model.name}#${index}`,
+        providerName: deployment.provider,
+        model: deployment.model,
+        weight: deployment.weight,
+        priority: deployment.priority,
+        capabilities: stripUndefined(deployment.capabilities),
+        timeouts: deployment.timeouts,
+      };
+      if (Object.keys(deployment.bodyOverrides).length > 0) out.bodyOverrides = deployment.bodyOverrides;
+      if (Object.keys(deployment.headers).length > 0) out.headers = deployment.headers;
+      return out;
+    }),
+  };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function toLogRecord(outcome: RequestOutcome): RequestLogRecord {
+  const usage = outcome.usage;
+  return {
+    timestamp: outcome.startedAt,
+    requestId: outcome.requestId,
+    keyName: outcome.keyName,
+    publicModel: outcome.publicModel,
+    provider: outcome.provider,
+    upstreamModel: outcome.upstreamModel,
+    status: outcome.status,
+    latencyMs: outcome.latencyMs,
+    ttftMs: outcome.ttftMs,
+    stream: outcome.stream,
+    attempts: outcome.attempts,
+    inputTokens: usage?.inputTokens ?? null,
+    outputTokens: usage?.outputTokens ?? null,
+    cachedInputTokens: usage?.cachedInputTokens ?? null,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? null,
+    reasoningTokens: usage?.reasoningTokens ?? null,
+    usageEstimated: usage?.estimated ?? false,
+    errorCode: outcome.errorCode,
+    fallbackModels: outcome.fallbackModels.length > 0 ? outcome.fallbackModels.join(',') : null,
+  };
+}

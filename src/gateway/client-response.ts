@@ -1,0 +1,59 @@
+import type { ServerResponse } from 'node:http';
+import { once } from 'node:events';
+
+/**
+ * The client side of one exchange: headers are committed lazily (with the first body bytes), so
+ * that an attempt can still fail over to another deployment until something reached the client.
+ */
+export class ClientResponse {
+  private committed = false;
+  firstByteAt: number | undefined;
+
+  constructor(
+    readonly raw: ServerResponse,
+    private readonly baseHeaders: Record<string, string>,
+  ) {}
+
+  get started(): boolean {
+    return this.committed;
+  }
+
+  get closed(): boolean {
+    return this.raw.destroyed || this.raw.writableEnded;
+  }
+
+  /** Sends a whole response at once. */
+  send(status: number, headers: Record<string, string>, body: string | Buffer): void {
+    this.commit(status, headers);
+    this.raw.end(body);
+  }
+
+  /** Starts an SSE response (idempotent). */
+  startStream(headers: Record<string, string>): void {
+    if (this.committed) return;
+    this.commit(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+      ...headers,
+    });
+  }
+
+  /** Writes stream bytes, waiting for the socket to drain when its buffer is full. */
+  async write(data: string | Buffer): Promise<void> {
+    if (this.closed) return;
+    if (!this.raw.write(data)) {
+      await Promise.race([once(this.raw, 'drain'), once(this.raw, 'close')]);
+    }
+  }
+
+  end(data?: string): void {
+    if (!this.closed) this.raw.end(data);
+  }
+
+  private commit(status: number, headers: Record<string, string>): void {
+    this.committed = true;
+    this.firstByteAt = performance.now();
+    this.raw.writeHead(status, { ...this.baseHeaders, ...headers });
+  }
+}

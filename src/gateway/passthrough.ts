@@ -1,0 +1,110 @@
+import { GatewayError } from '../core/errors.ts';
+import type { Usage } from '../core/types.ts';
+import { isRecord, tryParseJson } from '../lib/json.ts';
+import { SseFramer, decodeSseFrame } from '../lib/sse.ts';
+import { fromOpenAIUsage } from '../providers/openai-compatible/usage.ts';
+import type { OpenAIUsage } from '../protocols/openai-chat.ts';
+import type { UpstreamResponse } from '../upstream/types.ts';
+import type { ClientResponse } from './client-response.ts';
+import { readAll } from './read-body.ts';
+import { frameHasUsage } from './usage-sniffer.ts';
+
+export interface StreamResult {
+  usage: Usage | undefined;
+  /** A failure after bytes reached the client (already reported to it as an error event). */
+  error: GatewayError | undefined;
+}
+
+/** Non-streaming passthrough: the upstream bytes go to the client unchanged; usage is read from them. */
+export async function passthroughJson(
+  upstream: UpstreamResponse,
+  client: ClientResponse,
+  headers: Record<string, string>,
+): Promise<Usage | undefined> {
+  const bytes = await readAll(upstream.body);
+  const parsed = tryParseJson(bytes.toString('utf8'));
+  if (!isRecord(parsed) || !Array.isArray(parsed.choices)) {
+    throw new GatewayError('upstream_bad_response', 'upstream returned a malformed chat completion body');
+  }
+  client.send(200, { 'content-type': 'application/json', ...headers }, bytes);
+  return isRecord(parsed.usage) ? fromOpenAIUsage(parsed.usage as unknown as OpenAIUsage) : undefined;
+}
+
+/**
+ * Streaming passthrough: frames are piped byte for byte. The usage chunk that llmux always asks
+ * for is read and, when the client did not ask for it, removed. Headers are committed with the
+ * first frame, so a failure before that can still be retried elsewhere.
+ */
+export async function passthroughStream(
+  upstream: UpstreamResponse,
+  client: ClientResponse,
+  headers: Record<string, string>,
+  clientWantsUsage: boolean,
+  renderError: (error: GatewayError) => string,
+): Promise<StreamResult> {
+  const framer = new SseFramer();
+  let usage: Usage | undefined;
+  let sawDone = false;
+  try {
+    for await (const chunk of upstream.body) {
+      const frames = framer.push(chunk);
+      if (frames.length === 0) continue;
+      const out: Buffer[] = [];
+      for (const frame of frames) {
+        if (!sawDone && isDoneFrame(frame)) sawDone = true;
+        if (!frameHasUsage(frame)) {
+          out.push(frame);
+          continue;
+        }
+        const sniffed = sniffUsageFrame(frame, clientWantsUsage);
+        usage = sniffed.usage ?? usage;
+        if (sniffed.forward) out.push(sniffed.forward);
+      }
+      if (out.length === 0) continue;
+      client.startStream(headers);
+      await client.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
+    }
+    const tail = framer.end();
+    if (tail && isDoneFrame(tail)) {
+      sawDone = true;
+      client.startStream(headers);
+      await client.write(tail);
+    }
+  } catch (error) {
+    if (!client.started) throw error;
+    return { usage, error: endWithError(client, asGatewayError(error), renderError) };
+  }
+  if (!sawDone) {
+    const error = new GatewayError('upstream_bad_response', 'upstream stream ended before [DONE]');
+    if (!client.started) throw error;
+    return { usage, error: endWithError(client, error, renderError) };
+  }
+  client.end();
+  return { usage, error: undefined };
+}
+
+function isDoneFrame(frame: Buffer): boolean {
+  return frame.includes('[DONE]') && decodeSseFrame(frame)?.data === '[DONE]';
+}
+
+function sniffUsageFrame(frame: Buffer, clientWantsUsage: boolean): { usage?: Usage; forward?: Buffer } {
+  const event = decodeSseFrame(frame);
+  const chunk = event ? tryParseJson(event.data) : undefined;
+  if (!isRecord(chunk) || !isRecord(chunk.usage)) return { forward: frame };
+  const usage = fromOpenAIUsage(chunk.usage as unknown as OpenAIUsage);
+  if (clientWantsUsage) return { usage, forward: frame };
+  if (Array.isArray(chunk.choices) && chunk.choices.length === 0) return { usage };
+  const { usage: _dropped, ...rest } = chunk;
+  return { usage, forward: Buffer.from(`data: ${JSON.stringify(rest)}\n\n`) };
+}
+
+function asGatewayError(error: unknown): GatewayError {
+  return error instanceof GatewayError
+    ? error
+    : new GatewayError('upstream_bad_response', 'upstream stream failed', { cause: error });
+}
+
+function endWithError(client: ClientResponse, error: GatewayError, renderError: (error: GatewayError) => string): GatewayError {
+  if (error.code !== 'client_closed') client.end(renderError(error));
+  return error;
+}

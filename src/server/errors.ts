@@ -1,0 +1,33 @@
+import { GatewayError } from '../core/errors.ts';
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+/** Any thrown value → GatewayError. Framework errors keep their 4xx meaning; anything else is a 500 with no detail. */
+export function toGatewayError(error: unknown, bodyLimitBytes: number): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const e = (error ?? {}) as FastifyLikeError;
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new GatewayError('payload_too_large', `Request body is larger than the limit of ${Math.round(bodyLimitBytes / 1048576)} MB.`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new GatewayError('unsupported_media_type', 'Unsupported content type; send application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return invalidJson();
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new GatewayError('invalid_request', e.message ?? 'Bad request.', { status: e.statusCode });
+  }
+  return new GatewayError('internal_error', 'The server had an error while processing your request.', { cause: error });
+}
+
+export function invalidJson(): GatewayError {
+  return new GatewayError(
+    'invalid_request',
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
+    { param: 'body', wireCode: 'invalid_json' },
+  );
+}

@@ -1,0 +1,118 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../core/errors.ts';
+import { type ChatHandlerDeps, handleChat } from '../../gateway/chat-handler.ts';
+import { ClientResponse } from '../../gateway/client-response.ts';
+import type { SurfaceRenderer } from '../../gateway/translated.ts';
+import type { RequestOutcome } from '../../gateway/types.ts';
+import { tryParseJson } from '../../lib/json.ts';
+import { type ApiKeyEntry, keyAllowsModel } from '../../policy/key-ring.ts';
+import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
+import { renderOpenAIError, toOpenAIErrorBody } from '../../surfaces/openai-chat/render-error.ts';
+import { toOpenAIChatCompletion } from '../../surfaces/openai-chat/render-response.ts';
+import { OpenAIChunkRenderer, renderStreamError } from '../../surfaces/openai-chat/render-stream.ts';
+import { validateChatRequest } from '../../surfaces/openai-chat/validate-request.ts';
+import { invalidJson } from '../errors.ts';
+
+export interface ChatRouteDeps extends ChatHandlerDeps {
+  record(outcome: RequestOutcome): void;
+  onServerError(error: GatewayError, requestId: string): void;
+}
+
+/**
+ * `POST /v1/chat/completions`. Bad input is rejected before the reply is hijacked (Fastify's error
+ * handler renders it); after that the gateway writes to the socket itself.
+ */
+export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): void {
+  for (const path of ['/v1/chat/completions', '/chat/completions']) {
+    app.post(path, async (request, reply) => {
+      const body = validateChatRequest(parseJsonBody(request.body));
+      reply.hijack();
+      await serveChat(deps, request.id, request.apiKey, body, reply.raw);
+    });
+  }
+}
+
+async function serveChat(
+  deps: ChatRouteDeps,
+  requestId: string,
+  key: ApiKeyEntry | undefined,
+  body: OpenAIChatRequest,
+  res: ServerResponse,
+): Promise<void> {
+  const started = performance.now();
+  const outcome = newOutcome(requestId, key, body);
+  const client = new ClientResponse(res, { 'x-request-id': requestId });
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const surface = openAIChatRenderer(requestId, body.model, body.stream_options?.include_usage === true);
+  try {
+    const modelAllowed = (name: string) => key !== undefined && keyAllowsModel(key, name);
+    await handleChat(deps, { requestId, signal: abort.signal, outcome, modelAllowed }, body, client, surface);
+  } catch (error) {
+    const failure =
+      error instanceof GatewayError
+        ? error
+        : new GatewayError('internal_error', 'The server had an error while processing your request.', { cause: error });
+    outcome.errorCode = failure.code;
+    if (abort.signal.aborted || failure.code === 'client_closed') {
+      client.end();
+    } else if (!client.started) {
+      const rendered = renderOpenAIError(failure, requestId);
+      outcome.status = rendered.status;
+      client.send(rendered.status, rendered.headers, rendered.body);
+    } else {
+      client.end(surface.renderStreamError(failure));
+    }
+    if (failure.status >= 500 && failure.code !== 'client_closed') deps.onServerError(failure, requestId);
+  } finally {
+    if (abort.signal.aborted) {
+      outcome.status = 499;
+      outcome.errorCode ??= 'client_closed';
+    }
+    outcome.latencyMs = Math.round(performance.now() - started);
+    outcome.ttftMs = client.firstByteAt === undefined ? null : Math.round(client.firstByteAt - started);
+    deps.record(outcome);
+  }
+}
+
+function newOutcome(requestId: string, key: ApiKeyEntry | undefined, body: OpenAIChatRequest): RequestOutcome {
+  return {
+    requestId,
+    startedAt: Date.now(),
+    keyName: key?.name ?? null,
+    publicModel: null,
+    provider: null,
+    upstreamModel: null,
+    status: 200,
+    latencyMs: 0,
+    ttftMs: null,
+    stream: body.stream === true,
+    attempts: 0,
+    usage: undefined,
+    errorCode: null,
+    fallbackModels: [],
+  };
+}
+
+export function parseJsonBody(raw: unknown): unknown {
+  if (raw === undefined || raw === null) throw invalidJson();
+  if (!Buffer.isBuffer(raw)) return raw;
+  const parsed = tryParseJson(raw.toString('utf8'));
+  if (parsed === undefined) throw invalidJson();
+  return parsed;
+}
+
+function openAIChatRenderer(requestId: string, model: string, includeUsage: boolean): SurfaceRenderer {
+  return {
+    renderResult: (result) => JSON.stringify(toOpenAIChatCompletion(result)),
+    createStreamRenderer: () =>
+      new OpenAIChunkRenderer(includeUsage, { id: `chatcmpl-${requestId}`, model, created: Math.floor(Date.now() / 1000) }),
+    renderStreamError: (error) => {
+      const body = toOpenAIErrorBody(error, requestId).error;
+      return renderStreamError({ code: body.code ?? error.code, message: body.message, status: error.status, type: body.type, param: body.param });
+    },
+  };
+}
