@@ -15,7 +15,7 @@ export interface SurfaceRenderer {
   renderStreamError(error: GatewayError): string;
 }
 
-/** Non-streaming translated response: parse the upstream body, return the canonical result. */
+/** Non-streaming translated response: parse the upstream body into the canonical result. */
 export async function readTranslatedResult(
   upstream: UpstreamResponse,
   adapter: ProviderAdapter,
@@ -27,41 +27,52 @@ export async function readTranslatedResult(
   return adapter.parseResponse(parsed, target);
 }
 
-/**
- * Streaming translated response: upstream SSE → adapter events → client frames. Headers are
- * committed with the first frame that renders bytes.
- */
-export async function pipeTranslatedStream(
+/** Upstream SSE → canonical events, one batch per upstream chunk. Throws on upstream error events. */
+export async function* upstreamEvents(
   upstream: UpstreamResponse,
   adapter: ProviderAdapter,
   target: DeploymentTarget,
+): AsyncGenerator<StreamEvent[]> {
+  const decoder = new SseDecoder();
+  const parser = adapter.createStreamParser(target);
+  for await (const chunk of upstream.body) {
+    const events: StreamEvent[] = [];
+    for (const sse of decoder.push(chunk)) events.push(...parser.push(sse));
+    if (events.length > 0) yield events;
+  }
+  const tail: StreamEvent[] = [];
+  for (const sse of decoder.end()) tail.push(...parser.push(sse));
+  tail.push(...parser.end());
+  if (tail.length > 0) yield tail;
+}
+
+/**
+ * Writes canonical events to the client in its wire format. Headers are committed with the first
+ * frame that renders bytes, so a failure before that can still be retried elsewhere.
+ */
+export async function pipeEvents(
+  source: AsyncIterable<StreamEvent[]>,
   client: ClientResponse,
   headers: Record<string, string>,
   surface: SurfaceRenderer,
 ): Promise<StreamResult> {
-  const decoder = new SseDecoder();
-  const parser = adapter.createStreamParser(target);
   const renderer = surface.createStreamRenderer();
   let usage: Usage | undefined;
-  const emit = async (events: StreamEvent[]): Promise<void> => {
-    let out = '';
-    for (const event of events) {
-      if (event.type === 'usage') usage = event.usage;
-      if (event.type === 'error') throw new GatewayError('upstream_error', event.error.message, { status: event.error.status, retryable: event.error.status >= 500 || event.error.status === 429 });
-      out += renderer.render(event);
-    }
-    if (!out) return;
-    client.startStream(headers);
-    await client.write(out);
-  };
   try {
-    for await (const chunk of upstream.body) {
-      for (const sse of decoder.push(chunk)) await emit(parser.push(sse));
+    for await (const events of source) {
+      let out = '';
+      for (const event of events) {
+        if (event.type === 'usage') usage = event.usage;
+        if (event.type === 'error') throw streamEventError(event.error);
+        out += renderer.render(event);
+      }
+      if (!out) continue;
+      client.startStream(headers);
+      await client.write(out);
     }
-    for (const sse of decoder.end()) await emit(parser.push(sse));
-    await emit(parser.end());
   } catch (error) {
-    const failure = error instanceof GatewayError ? error : new GatewayError('upstream_bad_response', 'upstream stream failed', { cause: error });
+    const failure =
+      error instanceof GatewayError ? error : new GatewayError('upstream_bad_response', 'upstream stream failed', { cause: error });
     if (!client.started) throw failure;
     if (failure.code !== 'client_closed') client.end(surface.renderStreamError(failure));
     return { usage, error: failure };
@@ -69,4 +80,9 @@ export async function pipeTranslatedStream(
   client.startStream(headers);
   client.end(renderer.end());
   return { usage, error: undefined };
+}
+
+function streamEventError(error: { code: string; message: string; status: number }): GatewayError {
+  const retryable = error.status >= 500 || error.status === 429;
+  return new GatewayError('upstream_error', error.message, { status: error.status, retryable, wireCode: error.code });
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayError } from '../core/errors.ts';
 import { type ApiKeyEntry, KeyRing } from '../policy/key-ring.ts';
@@ -29,12 +29,11 @@ const PUBLIC_PATHS = new Set(['/health', '/healthz']);
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     genReqId: requestIdFor,
     requestIdHeader: false,
     return503OnClosing: true,
-    forceCloseConnections: false,
   });
 
   app.removeAllContentTypeParsers();
