@@ -4,7 +4,11 @@ import type { PathSegment } from './errors.ts';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export type SubstitutionResult =
-  | { ok: true; value: string; /** Set when the whole text is one `${VAR}` / `${VAR:-default}` reference. */ variable?: string }
+  | {
+      ok: true;
+      value: string /** Set when the whole text is one `${VAR}` / `${VAR:-default}` reference. */;
+      variable?: string;
+    }
   | { ok: false; message: string };
 
 // `$${` (escape) or a `${...}` reference; anything else after `${` is reported.

@@ -23,7 +23,10 @@ export function formatPath(segments: readonly PathSegment[]): string {
 }
 
 export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.line === undefined ? '' : ` (line ${issue.line}${issue.column === undefined ? '' : `, column ${issue.column}`})`;
+  const where =
+    issue.line === undefined
+      ? ''
+      : ` (line ${issue.line}${issue.column === undefined ? '' : `, column ${issue.column}`})`;
   return `${issue.path === '' ? '' : `${issue.path}: `}${issue.message}${where}`;
 }
 

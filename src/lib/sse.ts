@@ -55,7 +55,7 @@ export class SseFramer {
         nextCr = chunk.indexOf(CR, position);
         if (nextCr === -1) nextCr = length;
       }
-      const terminator = nextLf < nextCr ? nextLf : nextCr;
+      const terminator = Math.min(nextLf, nextCr);
       if (terminator === length) {
         atLineStart = false;
         break;
@@ -135,9 +135,8 @@ export function decodeSseFrame(frame: Buffer | string): SseEvent | null {
       nextCr = text.indexOf('\r', position);
       if (nextCr === -1) nextCr = length;
     }
-    const lineEnd = nextLf < nextCr ? nextLf : nextCr;
-    const next =
-      lineEnd === nextCr && text.charCodeAt(lineEnd + 1) === LF ? lineEnd + 2 : lineEnd + 1;
+    const lineEnd = Math.min(nextLf, nextCr);
+    const next = lineEnd === nextCr && text.charCodeAt(lineEnd + 1) === LF ? lineEnd + 2 : lineEnd + 1;
 
     if (lineEnd === position) {
       // Empty line: ends the event once it has started; leading ones are skipped.
