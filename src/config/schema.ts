@@ -1,0 +1,261 @@
+import Type, { type Static } from 'typebox';
+import type { JsonObject } from '../core/types.ts';
+
+// The file format. Every object is closed (unknown keys are errors) except `headers` and `bodyOverrides`.
+// A `default` makes a key optional in the file and required in the loaded config.
+
+const closed = { additionalProperties: false } as const;
+const section = { additionalProperties: false, default: {} } as const;
+
+const integer = (minimum: number, fallback?: number, maximum?: number) =>
+  Type.Integer({
+    minimum,
+    ...(maximum === undefined ? {} : { maximum }),
+    ...(fallback === undefined ? {} : { default: fallback }),
+  });
+const text = (minLength = 1) => Type.String({ minLength });
+const literals = <const T extends readonly string[]>(values: T) => values;
+
+export const STRATEGY_NAMES = literals(['weighted', 'priority', 'least-busy', 'latency', 'cost']);
+export const PROVIDER_TYPES = literals(['openai', 'openai-compatible', 'anthropic', 'gemini', 'simulator']);
+export const LOG_LEVELS = literals(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const StrategyNameSchema = Type.Union(
+  STRATEGY_NAMES.map((name) => Type.Literal(name)),
+  { default: 'weighted' },
+);
+export const LogLevelSchema = Type.Union(
+  LOG_LEVELS.map((level) => Type.Literal(level)),
+  { default: 'info' },
+);
+
+export const RETRY_DEFAULTS = { attempts: 3, backoffMs: 200, maxBackoffMs: 8000, maxRetryAfterMs: 30000 } as const;
+export const TIMEOUT_DEFAULTS = { connectMs: 5000, firstByteMs: 60000, idleMs: 30000, totalMs: 600000 } as const;
+export const COOLDOWN_DEFAULTS = { failures: 3, windowMs: 60000, cooldownMs: 30000 } as const;
+
+/** `defaults` undefined → every field optional without default (a per-model / per-provider override). */
+const retryFields = (defaults?: typeof RETRY_DEFAULTS) => ({
+  /** Upstream tries in all, first one included. */
+  attempts: integer(1, defaults?.attempts, 100),
+  backoffMs: integer(0, defaults?.backoffMs),
+  maxBackoffMs: integer(0, defaults?.maxBackoffMs),
+  maxRetryAfterMs: integer(0, defaults?.maxRetryAfterMs),
+});
+/** 0 disables a timeout. */
+const timeoutFields = (defaults?: typeof TIMEOUT_DEFAULTS) => ({
+  connectMs: integer(0, defaults?.connectMs),
+  firstByteMs: integer(0, defaults?.firstByteMs),
+  idleMs: integer(0, defaults?.idleMs),
+  totalMs: integer(0, defaults?.totalMs),
+});
+
+export const RetrySchema = Type.Object(retryFields(RETRY_DEFAULTS), section);
+export const RetryOverrideSchema = Type.Partial(Type.Object(retryFields(), closed));
+export const TimeoutsSchema = Type.Object(timeoutFields(TIMEOUT_DEFAULTS), section);
+export const TimeoutsOverrideSchema = Type.Partial(Type.Object(timeoutFields(), closed));
+export const CooldownSchema = Type.Object(
+  {
+    /** Failures within `windowMs` that put a deployment in cooldown. */
+    failures: integer(1, COOLDOWN_DEFAULTS.failures),
+    windowMs: integer(0, COOLDOWN_DEFAULTS.windowMs),
+    cooldownMs: integer(0, COOLDOWN_DEFAULTS.cooldownMs),
+  },
+  section,
+);
+
+/** Same fields as `DeploymentCapabilities` in providers/types.ts; unset fields fall back to the adapter's defaults. */
+export const CapabilitiesSchema = Type.Object(
+  {
+    maxCompletionTokensOnly: Type.Optional(Type.Boolean()),
+    developerRoleUnsupported: Type.Optional(Type.Boolean()),
+    dropUnsupported: Type.Optional(Type.Boolean()),
+    maxOutputTokens: Type.Optional(integer(1)),
+  },
+  section,
+);
+
+export const HeadersSchema = Type.Record(Type.String(), Type.String(), { default: {} });
+export const BodyOverridesSchema = Type.Record(Type.String(), Type.Unknown(), { default: {} });
+
+const providerCommon = {
+  headers: HeadersSchema,
+  timeouts: Type.Optional(TimeoutsOverrideSchema),
+  capabilities: CapabilitiesSchema,
+};
+const keyedProvider = <const T extends 'openai' | 'anthropic' | 'gemini'>(type: T) =>
+  Type.Object(
+    {
+      type: Type.Literal(type),
+      /** Empty (e.g. an unset `${VAR}`) disables the provider instead of failing. */
+      apiKey: Type.String(),
+      /** Default comes from the adapter. */
+      baseUrl: Type.Optional(Type.String()),
+      ...providerCommon,
+    },
+    closed,
+  );
+
+export const ProviderSchema = Type.Union([
+  keyedProvider('openai'),
+  Type.Object(
+    {
+      type: Type.Literal('openai-compatible'),
+      baseUrl: Type.String(),
+      apiKey: Type.String({ default: '' }),
+      ...providerCommon,
+    },
+    closed,
+  ),
+  keyedProvider('anthropic'),
+  keyedProvider('gemini'),
+  Type.Object(
+    {
+      type: Type.Literal('simulator'),
+      /** Delay before the first byte. */
+      latencyMs: integer(0, 0),
+      /** Delay between stream chunks. */
+      chunkDelayMs: integer(0, 0),
+      /** Words per content chunk. */
+      chunkSize: integer(1, 4),
+      ...providerCommon,
+    },
+    closed,
+  ),
+]);
+
+export const DeploymentSchema = Type.Object(
+  {
+    provider: text(),
+    /** Upstream model name; "*" stands for the part a wildcard model name matched. */
+    model: text(),
+    weight: Type.Number({ minimum: 0, default: 1 }),
+    priority: Type.Integer({ default: 0 }),
+    capabilities: CapabilitiesSchema,
+    bodyOverrides: BodyOverridesSchema,
+    headers: HeadersSchema,
+  },
+  closed,
+);
+
+export const ModelSchema = Type.Object(
+  {
+    /** Public name; may contain one "*" (e.g. "local/*"). */
+    name: text(),
+    strategy: StrategyNameSchema,
+    deployments: Type.Array(DeploymentSchema, { minItems: 1 }),
+    fallbacks: Type.Array(text(), { default: [] }),
+    retry: Type.Optional(RetryOverrideSchema),
+    timeouts: Type.Optional(TimeoutsOverrideSchema),
+  },
+  closed,
+);
+
+export const KeySchema = Type.Object(
+  {
+    name: text(),
+    key: text(8),
+    /** Allow-list of public model names or patterns with "*". */
+    models: Type.Array(text(), { default: ['*'] }),
+  },
+  closed,
+);
+
+export const ServerSchema = Type.Object(
+  {
+    port: integer(0, 4000, 65535),
+    host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+    bodyLimitMb: Type.Number({ exclusiveMinimum: 0, default: 32 }),
+    shutdownGraceMs: integer(0, 10000),
+    /** 0 = no limit. */
+    requestTimeoutMs: integer(0, 0),
+  },
+  section,
+);
+
+/** Exactly one of the two (checked after validation). */
+export const StoreSchema = Type.Object(
+  { sqlite: Type.Optional(text()), postgres: Type.Optional(text()) },
+  { additionalProperties: false, default: { sqlite: './data/llmux.db' } },
+);
+
+export const ConfigFileSchema = Type.Object(
+  {
+    server: ServerSchema,
+    store: StoreSchema,
+    logging: Type.Object({ level: LogLevelSchema }, section),
+    providers: Type.Record(Type.String(), ProviderSchema, { default: {} }),
+    models: Type.Array(ModelSchema, { default: [] }),
+    router: Type.Object({ cooldown: CooldownSchema, retry: RetrySchema, timeouts: TimeoutsSchema }, section),
+    keys: Type.Array(KeySchema, { default: [] }),
+  },
+  closed,
+);
+
+/** The file after validation and defaults, before providers are resolved. */
+export type ConfigFile = Static<typeof ConfigFileSchema>;
+export type StrategyName = Static<typeof StrategyNameSchema>;
+export type LogLevel = Static<typeof LogLevelSchema>;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+export type RetryConfig = Static<typeof RetrySchema>;
+export type TimeoutsConfig = Static<typeof TimeoutsSchema>;
+export type CooldownConfig = Static<typeof CooldownSchema>;
+export type CapabilitiesConfig = Static<typeof CapabilitiesSchema>;
+export type ServerConfig = Static<typeof ServerSchema>;
+export type LoggingConfig = ConfigFile['logging'];
+export type RouterConfig = ConfigFile['router'];
+export type KeyConfig = Static<typeof KeySchema>;
+
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** A provider as loaded: `enabled` is false for openai/anthropic/gemini with an empty apiKey. */
+export type ProviderConfig = Static<typeof ProviderSchema> & { name: string; enabled: boolean };
+
+export interface DeploymentConfig {
+  provider: string;
+  /** Upstream model name; may contain "*" (replaced by the part of the public name the wildcard matched). */
+  model: string;
+  weight: number;
+  priority: number;
+  /** Provider capabilities overlaid with the deployment's; unset fields → adapter defaults. */
+  capabilities: CapabilitiesConfig;
+  bodyOverrides: JsonObject;
+  /** Provider headers overlaid with the deployment's. */
+  headers: Record<string, string>;
+  /** Effective: router defaults ← provider timeouts ← model timeouts. */
+  timeouts: TimeoutsConfig;
+}
+
+export interface ModelConfig {
+  name: string;
+  strategy: StrategyName;
+  /** Only deployments on enabled providers; never empty. */
+  deployments: DeploymentConfig[];
+  /** Only enabled models. */
+  fallbacks: string[];
+  /** Router defaults ← model overrides. */
+  retry: RetryConfig;
+  /** Router defaults ← model overrides. */
+  timeouts: TimeoutsConfig;
+}
+
+export interface DisabledModel {
+  name: string;
+  reason: string;
+}
+
+export interface LlmuxConfig {
+  /** File name (or source label) the config came from. */
+  source: string;
+  server: ServerConfig;
+  store: StoreConfig;
+  logging: LoggingConfig;
+  providers: Record<string, ProviderConfig>;
+  /** Enabled models only, in file order. */
+  models: ModelConfig[];
+  /** Models dropped because none of their providers is enabled. */
+  disabledModels: DisabledModel[];
+  router: RouterConfig;
+  keys: KeyConfig[];
+  /** Human-readable notes about what was disabled and why (no secrets). */
+  notices: string[];
+}
