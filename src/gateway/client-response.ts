@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 
 /**
  * The client side of one exchange: headers are committed lazily (with the first body bytes), so
@@ -43,7 +42,17 @@ export class ClientResponse {
   async write(data: string | Buffer): Promise<void> {
     if (this.closed) return;
     if (!this.raw.write(data)) {
-      await Promise.race([once(this.raw, 'drain'), once(this.raw, 'close')]);
+      // Both listeners go once either fires: `events.once` in a race would leave the loser (and an
+      // 'error' listener) attached for every backpressured write.
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.raw.off('drain', done);
+          this.raw.off('close', done);
+          resolve();
+        };
+        this.raw.on('drain', done);
+        this.raw.on('close', done);
+      });
     }
   }
 
