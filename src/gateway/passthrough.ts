@@ -64,11 +64,13 @@ export async function passthroughStream(
       client.startStream(headers);
       await client.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
     }
+    // A last frame without its blank line (or a bare JSON error body) is re-framed, not dropped.
     const tail = framer.end();
-    if (tail && isDoneFrame(tail)) {
-      sawDone = true;
+    const tailEvent = tail ? decodeSseFrame(tail) : null;
+    if (tailEvent?.data) {
+      if (tailEvent.data === '[DONE]') sawDone = true;
       client.startStream(headers);
-      await client.write(tail);
+      await client.write(`data: ${tailEvent.data.replace(/\r?\n/g, '\ndata: ')}\n\n`);
     }
   } catch (error) {
     if (!client.started) throw error;
