@@ -1,3 +1,4 @@
+import { geminiAdapter } from './gemini/index.ts';
 import { openAIAdapter } from './openai/index.ts';
 import { openAICompatibleAdapter } from './openai-compatible/index.ts';
 import { simulatorAdapter } from './simulator/index.ts';
@@ -12,6 +13,7 @@ export function registerAdapter(adapter: ProviderAdapter): void {
 registerAdapter(openAIAdapter);
 registerAdapter(openAICompatibleAdapter);
 registerAdapter(simulatorAdapter);
+registerAdapter(geminiAdapter);
 
 export function adapterFor(type: string): ProviderAdapter {
   const adapter = adapters.get(type);

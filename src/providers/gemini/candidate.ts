@@ -1,0 +1,141 @@
+import type { Citation, StreamEvent } from '../../core/types.ts';
+import { mapGeminiFinishReason } from './finish-reason.ts';
+import { newToolCallId } from './ids.ts';
+import { fromGeminiLogprobs } from './logprobs.ts';
+import { PartialArgs } from './partial-args.ts';
+import type { GeminiCandidate, GeminiCitationSource, GeminiPart } from './wire-types.ts';
+
+/**
+ * The state of one choice across a stream (or of one candidate of a response): tool calls are
+ * numbered across the whole stream (litellm's cumulative index), whether a call was seen is
+ * remembered for the finish that arrives later (Gemini sends STOP in a following event), and
+ * citations repeated by later events are reported once.
+ */
+export class CandidateState {
+  finished = false;
+  private toolCount = 0;
+  private sawToolCalls = false;
+  private openCall: { index: number; args: PartialArgs } | undefined;
+  private readonly citations = new Set<string>();
+
+  constructor(readonly choice: number) {}
+
+  /** Events for one candidate of one GenerateContentResponse. */
+  fromCandidate(candidate: GeminiCandidate): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    for (const part of candidate.content?.parts ?? []) this.fromPart(part, events);
+    const sources = candidate.citationMetadata?.citationSources ?? candidate.citationMetadata?.citations ?? [];
+    for (const source of sources) this.fromCitation(source, events);
+    const logprobs = candidate.logprobsResult ? fromGeminiLogprobs(candidate.logprobsResult) : null;
+    if (logprobs) events.push({ type: 'logprobs', choice: this.choice, logprobs });
+    if (candidate.finishReason) this.finish(candidate.finishReason, events);
+    return events;
+  }
+
+  /** Finishes the choice (closing a call still streaming its arguments). */
+  finish(raw: string, events: StreamEvent[]): void {
+    this.closeCall(events);
+    if (this.finished) return;
+    this.finished = true;
+    events.push({ type: 'finish', choice: this.choice, reason: mapGeminiFinishReason(raw, this.sawToolCalls) });
+  }
+
+  /** A response without finishReason (non-streaming only): tool_calls when it called tools, else other. */
+  finishUnreported(events: StreamEvent[]): void {
+    this.closeCall(events);
+    if (this.finished) return;
+    this.finished = true;
+    events.push({
+      type: 'finish',
+      choice: this.choice,
+      reason: { unified: this.sawToolCalls ? 'tool_calls' : 'other', raw: null },
+    });
+  }
+
+  private fromPart(part: GeminiPart, events: StreamEvent[]): void {
+    const choice = this.choice;
+    if (part.functionCall) {
+      this.fromFunctionCall(part, events);
+      return;
+    }
+    const signature = part.thoughtSignature;
+    if (typeof part.text === 'string' && part.thought === true) {
+      if (part.text !== '' || signature !== undefined) {
+        events.push(
+          signature === undefined
+            ? { type: 'reasoning-delta', choice, text: part.text }
+            : { type: 'reasoning-delta', choice, text: part.text, signature },
+        );
+      }
+      return;
+    }
+    if (typeof part.text === 'string' && part.text !== '') events.push({ type: 'text-delta', choice, text: part.text });
+    // A signature on a text part (often an empty final one) is kept as signature-only reasoning.
+    if (signature !== undefined) events.push({ type: 'reasoning-delta', choice, signature });
+  }
+
+  /**
+   * A `functionCall` part: whole (`{name, args}`; args may be `{}` or missing → "{}"), or, with
+   * Vertex streamFunctionCallArguments, `{name, willContinue}` then `{partialArgs}` parts then an
+   * empty `{}` that ends it. Ids are Gemini's when it sends one, else synthesized.
+   */
+  private fromFunctionCall(part: GeminiPart, events: StreamEvent[]): void {
+    const call = part.functionCall ?? {};
+    if (this.openCall && call.name !== undefined) this.closeCall(events);
+    if (this.openCall) {
+      for (const fragment of call.partialArgs ?? []) this.openCall.args.push(fragment);
+      if (!call.willContinue) this.closeCall(events);
+      return;
+    }
+    if (call.name === undefined) return;
+    const index = this.toolCount++;
+    this.sawToolCalls = true;
+    const start: StreamEvent = {
+      type: 'tool-call-start',
+      choice: this.choice,
+      index,
+      id: call.id || newToolCallId(),
+      name: call.name,
+    };
+    if (part.thoughtSignature !== undefined) start.signature = part.thoughtSignature;
+    events.push(start);
+    if (call.willContinue) {
+      this.openCall = { index, args: new PartialArgs() };
+      for (const fragment of call.partialArgs ?? []) this.openCall.args.push(fragment);
+      return;
+    }
+    events.push({
+      type: 'tool-call-delta',
+      choice: this.choice,
+      index,
+      argumentsDelta: JSON.stringify(call.args ?? {}),
+    });
+    events.push({ type: 'tool-call-end', choice: this.choice, index });
+  }
+
+  private closeCall(events: StreamEvent[]): void {
+    const open = this.openCall;
+    if (!open) return;
+    this.openCall = undefined;
+    events.push({
+      type: 'tool-call-delta',
+      choice: this.choice,
+      index: open.index,
+      argumentsDelta: JSON.stringify(open.args.value),
+    });
+    events.push({ type: 'tool-call-end', choice: this.choice, index: open.index });
+  }
+
+  private fromCitation(source: GeminiCitationSource, events: StreamEvent[]): void {
+    const citation: Citation = {};
+    const url = source.uri ?? source.url;
+    if (url !== undefined) citation.url = url;
+    if (source.title !== undefined) citation.title = source.title;
+    if (source.startIndex !== undefined) citation.startIndex = source.startIndex;
+    if (source.endIndex !== undefined) citation.endIndex = source.endIndex;
+    const key = JSON.stringify(citation);
+    if (this.citations.has(key)) return;
+    this.citations.add(key);
+    events.push({ type: 'citation', choice: this.choice, citation });
+  }
+}

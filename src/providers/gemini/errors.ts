@@ -1,0 +1,117 @@
+import { type ErrorCode, GatewayError, isRetryableStatus } from '../../core/errors.ts';
+import { isRecord, tryParseJson } from '../../lib/json.ts';
+import { redactSecrets } from '../../lib/redact.ts';
+import { retryAfterSeconds } from '../openai-compatible/errors.ts';
+import type { DeploymentTarget } from '../types.ts';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * A Gemini error (google.rpc.Status: `{error: {code, message, status, details}}`) → GatewayError,
+ * keeping the upstream status and message. Bodies may also come wrapped in a JSON array (the
+ * stream endpoint without alt=sse), as an SSE `data:` line, or as a bare JSON error on an
+ * `alt=sse` endpoint that announced `text/event-stream` (js-genai recording).
+ *
+ * - 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID (Gemini's answer to a bad key) and
+ *   401 UNAUTHENTICATED → 401 `invalid_api_key`, so OpenAI SDKs raise AuthenticationError.
+ * - 404 NOT_FOUND → `model_not_found`. 403 PERMISSION_DENIED stays 403.
+ * - 429 RESOURCE_EXHAUSTED → `rate_limit_exceeded`; RetryInfo.retryDelay ("47s") → retry-after "47"
+ *   (a `retry-after` header, when present, wins).
+ * - 5xx stay as they are and are retryable; statuses outside 400-599 (499 CANCELLED) become 502.
+ * - `type` carries Gemini's status (INVALID_ARGUMENT, …); `code` the OpenAI code for the cases
+ *   above, else the ErrorInfo reason. API keys are redacted from messages (they can appear in URLs).
+ */
+export function parseGeminiError(
+  status: number,
+  body: string,
+  headers: Headers,
+  target: DeploymentTarget,
+): GatewayError {
+  return fromGeminiErrorPayload(parseErrorBody(body), status, target, headers, body);
+}
+
+export function fromGeminiErrorPayload(
+  payload: unknown,
+  httpStatus: number,
+  target: DeploymentTarget,
+  headers: Headers = {},
+  rawBody = '',
+): GatewayError {
+  const error = errorObject(payload);
+  const upstreamStatus = typeof error?.code === 'number' && httpStatus < 400 ? error.code : httpStatus;
+  const rpcStatus = typeof error?.status === 'string' ? error.status : undefined;
+  const details = Array.isArray(error?.details) ? error.details.filter(isRecord) : [];
+  const reason = details.find((d) => String(d['@type']).endsWith('google.rpc.ErrorInfo'))?.reason;
+  const rawMessage =
+    typeof error?.message === 'string' && error.message
+      ? error.message
+      : rawBody.trim().slice(0, 500) || `upstream answered HTTP ${upstreamStatus}`;
+  const message = redactSecrets(rawMessage, [target.apiKey]).replace(/([?&]key=)[^&\s"']+/g, '$1[redacted]');
+  const keyInvalid = reason === 'API_KEY_INVALID' || upstreamStatus === 401 || rpcStatus === 'UNAUTHENTICATED';
+  const status = keyInvalid
+    ? 401
+    : upstreamStatus >= 400 && upstreamStatus <= 599 && upstreamStatus !== 499
+      ? upstreamStatus
+      : 502;
+  const code = codeFor(status, keyInvalid, message);
+  const options = {
+    status,
+    type: rpcStatus ?? (status >= 500 ? 'upstream_error' : 'invalid_request_error'),
+    param: null,
+    wireCode: wireCodeFor(code, typeof reason === 'string' ? reason : null),
+    provider: target.providerName,
+    upstreamStatus,
+    retryable: isRetryableStatus(status),
+  };
+  const retryAfter = retryAfterSeconds(headers) ?? retryDelaySeconds(details);
+  if (retryAfter !== undefined) Object.assign(options, { retryAfter });
+  return new GatewayError(code, message, options);
+}
+
+function codeFor(status: number, keyInvalid: boolean, message: string): ErrorCode {
+  if (keyInvalid) return 'invalid_api_key';
+  if (status === 404) return 'model_not_found';
+  if (status === 429) return 'rate_limit_exceeded';
+  if (status >= 500) return 'upstream_error';
+  if (/exceeds the maximum number of tokens|input token count .* exceeds/i.test(message))
+    return 'context_length_exceeded';
+  return 'invalid_request';
+}
+
+function wireCodeFor(code: ErrorCode, reason: string | null): string | null {
+  if (
+    code === 'invalid_api_key' ||
+    code === 'model_not_found' ||
+    code === 'rate_limit_exceeded' ||
+    code === 'context_length_exceeded'
+  ) {
+    return code;
+  }
+  return reason;
+}
+
+/** RetryInfo.retryDelay is a google.protobuf.Duration in JSON form: "47s", "1.5s". */
+function retryDelaySeconds(details: Array<Record<string, unknown>>): string | undefined {
+  const info = details.find((d) => String(d['@type']).endsWith('google.rpc.RetryInfo'));
+  const delay = info?.retryDelay;
+  const match = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay) : null;
+  return match ? String(Math.ceil(Number(match[1]))) : undefined;
+}
+
+function parseErrorBody(body: string): unknown {
+  const trimmed = body.trim();
+  const direct = tryParseJson(trimmed);
+  if (direct !== undefined) return direct;
+  const data = trimmed
+    .split(/\r\n|\r|\n/)
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).trim())
+    .join('\n');
+  return data ? tryParseJson(data) : undefined;
+}
+
+/** The `error` object of a payload: `{error}`, `[{error}]`, or undefined. */
+export function errorObject(payload: unknown): Record<string, unknown> | undefined {
+  const first = Array.isArray(payload) ? payload[0] : payload;
+  return isRecord(first) && isRecord(first.error) ? first.error : undefined;
+}

@@ -1,0 +1,45 @@
+import type { JsonValue, Usage } from '../../core/types.ts';
+import type { GeminiModalityTokenCount, GeminiUsageMetadata } from './wire-types.ts';
+
+/**
+ * `usageMetadata` → canonical usage. The rule (OpenAI's own: prompt_tokens counts cached input,
+ * completion_tokens counts reasoning):
+ *
+ * - inputTokens (prompt_tokens) = promptTokenCount + toolUsePromptTokenCount. promptTokenCount
+ *   already includes cached tokens (GEM-PROTO comment); tool-use prompt tokens (e.g. search
+ *   results fed to the model) are input too.
+ * - cachedInputTokens (prompt_tokens_details.cached_tokens) = cachedContentTokenCount.
+ * - outputTokens (completion_tokens) = candidatesTokenCount + thoughtsTokenCount: candidates
+ *   excludes thoughts in current responses (total = prompt + candidates + thoughts, e.g.
+ *   google-text.json 9 + 28 + 244 = 281). When the counts show that candidates already included
+ *   thoughts (prompt + candidates = total, the older Vertex behaviour litellm guards against), the
+ *   thoughts are not added twice.
+ * - reasoningTokens (completion_tokens_details.reasoning_tokens) = thoughtsTokenCount.
+ * - audio tokens from the AUDIO entries of the per-modality details.
+ */
+export function fromGeminiUsage(usage: GeminiUsageMetadata): Usage {
+  const prompt = usage.promptTokenCount ?? 0;
+  const toolUse = usage.toolUsePromptTokenCount ?? 0;
+  const candidates = usage.candidatesTokenCount ?? 0;
+  const thoughts = usage.thoughtsTokenCount ?? 0;
+  const total = usage.totalTokenCount;
+  const thoughtsIncluded = thoughts > 0 && total !== undefined && prompt + toolUse + candidates === total;
+  const out: Usage = {
+    inputTokens: prompt + toolUse,
+    outputTokens: thoughtsIncluded ? candidates : candidates + thoughts,
+    estimated: false,
+    raw: usage as unknown as JsonValue,
+  };
+  if (usage.cachedContentTokenCount !== undefined) out.cachedInputTokens = usage.cachedContentTokenCount;
+  if (usage.thoughtsTokenCount !== undefined) out.reasoningTokens = thoughts;
+  const audioIn = audioTokens(usage.promptTokensDetails);
+  if (audioIn !== undefined) out.audioInputTokens = audioIn;
+  const audioOut = audioTokens(usage.candidatesTokensDetails);
+  if (audioOut !== undefined) out.audioOutputTokens = audioOut;
+  return out;
+}
+
+function audioTokens(details: GeminiModalityTokenCount[] | undefined): number | undefined {
+  const entry = details?.find((detail) => detail.modality === 'AUDIO');
+  return entry?.tokenCount;
+}
