@@ -1,3 +1,4 @@
+import { anthropicAdapter } from './anthropic/index.ts';
 import { geminiAdapter } from './gemini/index.ts';
 import { openAIAdapter } from './openai/index.ts';
 import { openAICompatibleAdapter } from './openai-compatible/index.ts';
@@ -14,6 +15,7 @@ registerAdapter(openAIAdapter);
 registerAdapter(openAICompatibleAdapter);
 registerAdapter(simulatorAdapter);
 registerAdapter(geminiAdapter);
+registerAdapter(anthropicAdapter);
 
 export function adapterFor(type: string): ProviderAdapter {
   const adapter = adapters.get(type);

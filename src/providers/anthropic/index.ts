@@ -1,0 +1,22 @@
+/** The Anthropic Messages API adapter (`type: anthropic`). Pure: builds requests, parses responses. */
+import type { ProviderAdapter } from '../types.ts';
+import { parseAnthropicError } from './errors.ts';
+import { buildAnthropicRequest } from './request.ts';
+import { fromAnthropicMessage } from './response.ts';
+import { AnthropicStreamParser } from './stream.ts';
+
+export const anthropicAdapter: ProviderAdapter = {
+  type: 'anthropic',
+  defaultBaseUrl: 'https://api.anthropic.com',
+  // Claude has no `n`: the gateway sends n requests and merges them.
+  maxChoicesPerRequest: 1,
+  // Defaults live in models.ts (max output tokens per family), applied when the config sets none.
+  capabilitiesFor: () => ({}),
+  buildRequest: buildAnthropicRequest,
+  parseResponse: (body) => fromAnthropicMessage(body),
+  createStreamParser: () => new AnthropicStreamParser(),
+  parseError: parseAnthropicError,
+};
+
+export { THINKING_BUDGETS } from './reasoning.ts';
+export { JSON_RESPONSE_TOOL } from './tools.ts';

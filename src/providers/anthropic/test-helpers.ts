@@ -1,0 +1,123 @@
+/**
+ * Test-only helpers for the Anthropic adapter tests: replaying recorded bodies through the adapter
+ * and the OpenAI renderers, and an independent fold of an Anthropic stream into a Message (the
+ * way the official SDKs accumulate one) so streaming and non-streaming parsing can be compared.
+ */
+import { collect } from '../../core/collect.ts';
+import type { ChatResult, StreamEvent } from '../../core/types.ts';
+import { isRecord } from '../../lib/json.ts';
+import { SseDecoder } from '../../lib/sse.ts';
+import type { OpenAIChatChunk, OpenAIChatCompletion } from '../../protocols/openai-chat.ts';
+import { toOpenAIChatCompletion } from '../../surfaces/openai-chat/render-response.ts';
+import { OpenAIChunkRenderer } from '../../surfaces/openai-chat/render-stream.ts';
+import type { DeploymentTarget } from '../types.ts';
+import { anthropicAdapter } from './index.ts';
+
+export function testTarget(model = 'claude-sonnet-4-5', extra: Partial<DeploymentTarget> = {}): DeploymentTarget {
+  return {
+    providerName: 'claude',
+    providerType: 'anthropic',
+    baseUrl: 'https://api.anthropic.com',
+    apiKey: 'sk-ant-test-key-123456',
+    model,
+    capabilities: {},
+    ...extra,
+  };
+}
+
+/** Decodes SSE bytes written in the given pieces and runs them through a fresh stream parser. */
+export function parseStreamPieces(pieces: Buffer[], target = testTarget()): StreamEvent[] {
+  const decoder = new SseDecoder();
+  const parser = anthropicAdapter.createStreamParser(target);
+  const events: StreamEvent[] = [];
+  for (const piece of pieces) for (const sse of decoder.push(piece)) events.push(...parser.push(sse));
+  for (const sse of decoder.end()) events.push(...parser.push(sse));
+  events.push(...parser.end());
+  return events;
+}
+
+export function parseStream(body: Buffer, target = testTarget()): StreamEvent[] {
+  return parseStreamPieces([body], target);
+}
+
+/** The OpenAI chunks a client would receive (include_usage on), parsed, plus the raw SSE text. */
+export function renderChunks(events: StreamEvent[]): { chunks: OpenAIChatChunk[]; text: string } {
+  const renderer = new OpenAIChunkRenderer(true, { id: 'fallback', model: 'fallback', created: 0 });
+  const text = events.map((event) => renderer.render(event)).join('') + renderer.end();
+  const chunks = text
+    .split('\n\n')
+    .filter((frame) => frame.startsWith('data: ') && frame !== 'data: [DONE]')
+    .map((frame) => JSON.parse(frame.slice('data: '.length)) as OpenAIChatChunk);
+  return { chunks, text };
+}
+
+export function completionOf(events: StreamEvent[]): OpenAIChatCompletion {
+  return toOpenAIChatCompletion(collect(events));
+}
+
+/** A result with the parts that legitimately differ between two parses blanked out. */
+export function comparable(result: ChatResult): unknown {
+  return {
+    ...result,
+    created: 0,
+    usage: result.usage ? { ...result.usage, raw: undefined } : undefined,
+    choices: result.choices.map((choice) => ({
+      ...choice,
+      toolCalls: choice.toolCalls.map((call) => ({ ...call, arguments: normalizedJson(call.arguments) })),
+    })),
+  };
+}
+
+function normalizedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Folds the JSON payloads of an Anthropic stream into the Message the non-streaming endpoint
+ * would have returned (content blocks accumulated, tool input parsed, usage merged).
+ */
+export function foldAnthropicStream(body: Buffer): Record<string, unknown> {
+  const decoder = new SseDecoder();
+  const payloads = [...decoder.push(body), ...decoder.end()]
+    .map((sse) => JSON.parse(sse.data) as unknown)
+    .filter(isRecord);
+  let message: Record<string, unknown> = {};
+  const content: Array<Record<string, unknown>> = [];
+  const json = new Map<number, string>();
+  for (const payload of payloads) {
+    const index = typeof payload.index === 'number' ? payload.index : -1;
+    const delta = isRecord(payload.delta) ? payload.delta : {};
+    if (payload.type === 'message_start' && isRecord(payload.message)) message = { ...payload.message };
+    if (payload.type === 'content_block_start' && isRecord(payload.content_block))
+      content[index] = { ...payload.content_block };
+    const block = content[index];
+    if (payload.type === 'content_block_delta' && block) {
+      if (delta.type === 'text_delta') block.text = String(block.text ?? '') + String(delta.text);
+      if (delta.type === 'thinking_delta') block.thinking = String(block.thinking ?? '') + String(delta.thinking);
+      if (delta.type === 'signature_delta') block.signature = delta.signature;
+      if (delta.type === 'input_json_delta') json.set(index, (json.get(index) ?? '') + String(delta.partial_json));
+      if (delta.type === 'citations_delta')
+        block.citations = [...(Array.isArray(block.citations) ? block.citations : []), delta.citation];
+    }
+    if (payload.type === 'message_delta') {
+      Object.assign(message, delta);
+      if (isRecord(payload.usage))
+        message.usage = { ...(isRecord(message.usage) ? message.usage : {}), ...payload.usage };
+    }
+  }
+  for (const [index, text] of json) {
+    const block = content[index];
+    if (block && text.trim() !== '') {
+      try {
+        block.input = JSON.parse(text) as unknown;
+      } catch {
+        block.input = { unparsed: text };
+      }
+    }
+  }
+  return { ...message, content: content.filter(Boolean) };
+}
