@@ -89,3 +89,11 @@ export function oneOf(allowed: readonly string[]): Check {
 export const isObjectCheck: Check = (value, param) => {
   if (!isObject(value)) throw invalidType(param, 'an object', value);
 };
+
+export const isArray: Check = (value, param) => {
+  if (!Array.isArray(value)) throw invalidType(param, 'an array', value);
+};
+
+export const isStringOrObject: Check = (value, param) => {
+  if (typeof value !== 'string' && !isObject(value)) throw invalidType(param, 'a string or an object', value);
+};

@@ -41,6 +41,8 @@ function validateMessage(message: unknown, param: string): void {
     case 'assistant':
       if (content !== undefined && content !== null) validateContent(content, `${param}.content`, ASSISTANT_PART_TYPES);
       optional(isString)(record.refusal, `${param}.refusal`);
+      optional(isObjectCheck)(record.audio, `${param}.audio`);
+      optional(isObjectCheck)(record.function_call, `${param}.function_call`);
       validateToolCalls(record.tool_calls, `${param}.tool_calls`);
       break;
     case 'tool':
@@ -51,6 +53,7 @@ function validateMessage(message: unknown, param: string): void {
       break;
     case 'function':
       isString(record.name, `${param}.name`);
+      optional(isString)(content, `${param}.content`);
       break;
   }
 }

@@ -2,19 +2,21 @@ import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import {
   invalidType,
   invalidValue,
+  isArray,
   isBoolean,
   isInteger,
   isNumber,
   isObject,
   isObjectCheck,
   isString,
+  isStringOrObject,
   missingParam,
   oneOf,
   optional,
 } from './validate-helpers.ts';
 import { validateMessages } from './validate-messages.ts';
 
-const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 
 /** Top-level scalar fields: checks run only when the field is present and not null. */
 const FIELD_CHECKS: Record<string, (value: unknown, param: string) => void> = {
@@ -36,6 +38,17 @@ const FIELD_CHECKS: Record<string, (value: unknown, param: string) => void> = {
   safety_identifier: isString,
   prompt_cache_key: isString,
   store: isBoolean,
+  // Documented fields llmux only forwards: shallow type checks, so a wrong type is a 400 naming the field.
+  modalities: isArray,
+  verbosity: isString,
+  audio: isObjectCheck,
+  web_search_options: isObjectCheck,
+  prediction: isObjectCheck,
+  prompt_cache_retention: isString,
+  prompt_cache_options: isObjectCheck,
+  moderation: isObjectCheck,
+  functions: isArray,
+  function_call: isStringOrObject,
 };
 
 /**
