@@ -1,14 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { LlmuxConfig, ProviderConfig } from './config/index.ts';
+import { InFlightRequests } from './gateway/in-flight-requests.ts';
 import type { ProviderRuntime, RequestOutcome } from './gateway/types.ts';
 import { KeyRing } from './policy/key-ring.ts';
 import { adapterFor } from './providers/registry.ts';
 import { createSimulatorTransport } from './providers/simulator/index.ts';
 import { ModelCatalogue } from './routing/catalogue.ts';
-import { planDeployments } from './routing/planner.ts';
+import { MemoryRouterState } from './routing/memory-router-state.ts';
+import { Router } from './routing/router.ts';
 import type { PublicModel } from './routing/types.ts';
 import { buildServer } from './server/build-server.ts';
+import { closeGracefully } from './server/graceful-close.ts';
 import { openStore } from './store/open-store.ts';
 import type { RequestLogRecord, Store } from './store/types.ts';
 import type { Transport } from './upstream/types.ts';
@@ -43,23 +46,31 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     if (provider.enabled) providers.set(provider.name, toProviderRuntime(provider, httpTransport));
   }
   const catalogue = new ModelCatalogue(config.models.map(toPublicModel));
+  const router = new Router(new MemoryRouterState({ cooldown: config.router.cooldown }), {
+    onCircuitChange: (deployment, change) => {
+      const fields = { deployment: deployment.id, provider: deployment.providerName, model: deployment.model };
+      if (change.kind === 'opened') logger.warn({ ...fields, until: new Date(change.until).toISOString() }, 'deployment cooling down');
+      else logger.info(fields, 'deployment back in service');
+    },
+    onStateError: (error) => logger.error({ err: error }, 'router state unavailable; routing without it'),
+  });
+  const inFlight = new InFlightRequests();
   const server = buildServer({
     logger,
     keys: new KeyRing(config.keys),
     catalogue,
     providers,
     bodyLimitBytes: Math.round(config.server.bodyLimitMb * 1024 * 1024),
-    plan: (model: PublicModel) => planDeployments(model),
+    router,
     record: (outcome) => store.requestLog.record(toLogRecord(outcome)),
+    trackRequest: () => inFlight.begin(),
   });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const deadline = setTimeout(() => server.server.closeAllConnections(), config.server.shutdownGraceMs);
-      deadline.unref();
-      await server.close();
-      clearTimeout(deadline);
+      const drained = await closeGracefully(server, inFlight, config.server.shutdownGraceMs);
+      if (!drained.complete) logger.warn({ cut: drained.cut }, 'shutdown grace period over: closed the remaining connections');
       await httpTransport.close();
       await store.close();
     })();

@@ -29,11 +29,17 @@ program
     app.logger.info({ address, models: config.models.map((model) => model.name) }, 'llmux listening');
     let stopping = false;
     const stop = (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        app.logger.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+        process.exit(1);
+      }
       stopping = true;
-      app.logger.info({ signal }, 'shutting down: draining in-flight requests');
+      app.logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down: draining in-flight requests');
       app.close().then(
-        () => process.exit(0),
+        () => {
+          app.logger.info('shutdown complete');
+          process.exit(0);
+        },
         (error: unknown) => {
           app.logger.error({ err: error }, 'shutdown failed');
           process.exit(1);

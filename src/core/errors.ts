@@ -40,6 +40,8 @@ export interface GatewayErrorOptions {
   upstreamStatus?: number;
   /** Seconds, as a `retry-after` header value. */
   retryAfter?: string;
+  /** The upstream's retry hint in milliseconds (`retry-after-ms`, else `retry-after`), for the retry loop. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -53,6 +55,7 @@ export class GatewayError extends Error {
   readonly provider: string | undefined;
   readonly upstreamStatus: number | undefined;
   readonly retryAfter: string | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -67,6 +70,7 @@ export class GatewayError extends Error {
     this.provider = options.provider;
     this.upstreamStatus = options.upstreamStatus;
     this.retryAfter = options.retryAfter;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

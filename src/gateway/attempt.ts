@@ -7,6 +7,7 @@ import type { UpstreamResponse, UpstreamTimeouts } from '../upstream/types.ts';
 import type { ClientResponse } from './client-response.ts';
 import { mergeEventStreams, mergeResults } from './fan-out.ts';
 import { passthroughJson, passthroughStream } from './passthrough.ts';
+import { withRetryHint } from './retry-hint.ts';
 import { type SurfaceRenderer, pipeEvents, readTranslatedResult, upstreamEvents } from './translated.ts';
 import { type ProviderRuntime, type ServedBy, servedByHeaders } from './types.ts';
 
@@ -100,7 +101,8 @@ async function sendAll(input: AttemptInput, built: BuiltRequest[]): Promise<Upst
     for (const response of responses) if (response !== failed) response.discard();
     if (rejected) throw rejected.reason;
     const body = await (failed as UpstreamResponse).text().catch(() => '');
-    throw runtime.adapter.parseError((failed as UpstreamResponse).status, body, (failed as UpstreamResponse).headers, target);
+    const { status, headers } = failed as UpstreamResponse;
+    throw withRetryHint(runtime.adapter.parseError(status, body, headers, target), headers);
   }
   return responses;
 }

@@ -1,22 +1,20 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../core/errors.ts';
 import type { ChatRequest } from '../core/types.ts';
 import type { OpenAIChatRequest } from '../protocols/openai-chat.ts';
-import type { DeploymentTarget } from '../providers/types.ts';
-import { type ModelCatalogue, upstreamModelName } from '../routing/catalogue.ts';
-import type { Deployment, PublicModel, ResolvedModel } from '../routing/types.ts';
+import type { ModelCatalogue } from '../routing/catalogue.ts';
+import type { Router } from '../routing/router.ts';
+import type { ResolvedModel } from '../routing/types.ts';
 import { fromOpenAIChatRequest } from '../surfaces/openai-chat/to-canonical.ts';
-import { type AttemptResult, runAttempt } from './attempt.ts';
-import { retryDelayMs } from './backoff.ts';
 import type { ClientResponse } from './client-response.ts';
+import { type RequestRun, tryModel } from './model-attempts.ts';
 import type { SurfaceRenderer } from './translated.ts';
 import type { ProviderRuntime, RequestOutcome } from './types.ts';
 
 export interface ChatHandlerDeps {
   catalogue: ModelCatalogue;
   providers: ReadonlyMap<string, ProviderRuntime>;
-  /** Orders a model's deployments for one request. */
-  plan(model: PublicModel): Deployment[];
+  /** Plans attempts (strategy, cooldowns) and learns from their outcomes. */
+  router: Router;
 }
 
 export interface ChatContext {
@@ -28,8 +26,11 @@ export interface ChatContext {
 }
 
 /**
- * The attempt loop: the requested model's deployments in planned order, then its fallbacks, until
- * one answers. Retries only before the first byte reached the client.
+ * The attempt loop: the requested model (its deployments, retries), then its fallback models in
+ * order, until one answers. A model is left for the next one when its tries are used up, when
+ * every deployment is cooling down, or at once on a context-window or content-policy error.
+ * The client gets the last upstream error, or 503 `no_deployment_available` when nothing could
+ * even be tried.
  */
 export async function handleChat(
   deps: ChatHandlerDeps,
@@ -40,50 +41,32 @@ export async function handleChat(
 ): Promise<void> {
   const chain = resolveChain(deps.catalogue, body.model, ctx);
   let canonical: ChatRequest | undefined;
-  const lazyCanonical = () => {
-    canonical ??= fromOpenAIChatRequest(body);
-    return canonical;
+  const run: RequestRun = {
+    router: deps.router,
+    providers: deps.providers,
+    signal: ctx.signal,
+    outcome: ctx.outcome,
+    body,
+    client,
+    surface,
+    canonical: () => {
+      canonical ??= fromOpenAIChatRequest(body);
+      return canonical;
+    },
+    attempts: 0,
+    triedModels: [],
   };
   let lastError: GatewayError | undefined;
-  let attempts = 0;
-  const tried: string[] = [];
+  let reopensAt: number | undefined;
   for (const resolved of chain) {
-    const model = resolved.model;
-    tried.push(model.name);
-    const plan = deps.plan(model);
-    for (let tryIndex = 0; tryIndex < model.retry.attempts && plan.length > 0; tryIndex++) {
-      if (ctx.signal.aborted) throw new GatewayError('client_closed', 'client closed the request');
-      if (tryIndex > 0 && lastError) await sleep(retryDelayMs(model.retry, tryIndex, lastError.retryAfter), undefined, { signal: ctx.signal }).catch(() => undefined);
-      const deployment = plan[tryIndex % plan.length] as Deployment;
-      const runtime = deps.providers.get(deployment.providerName);
-      if (!runtime) continue;
-      const target = toTarget(runtime, deployment, resolved);
-      attempts++;
-      Object.assign(ctx.outcome, { provider: runtime.name, upstreamModel: target.model, attempts });
-      try {
-        const result: AttemptResult = await runAttempt({
-          runtime,
-          target,
-          timeouts: deployment.timeouts,
-          signal: ctx.signal,
-          client,
-          clientBody: body,
-          canonical: lazyCanonical,
-          surface,
-          servedBy: { provider: runtime.name, model: target.model, attempts, fallbackModels: tried.length > 1 ? tried : [] },
-        });
-        ctx.outcome.usage = result.usage;
-        ctx.outcome.fallbackModels = tried.length > 1 ? tried : [];
-        if (result.streamError) ctx.outcome.errorCode = result.streamError.code;
-        return;
-      } catch (error) {
-        const failure = toGatewayError(error);
-        if (client.started || !failure.retryable || ctx.signal.aborted) throw failure;
-        lastError = failure;
-      }
-    }
+    run.triedModels.push(resolved.model.name);
+    ctx.outcome.fallbackModels = run.triedModels.length > 1 ? [...run.triedModels] : [];
+    const result = await tryModel(run, resolved);
+    if (result.kind === 'served') return;
+    lastError = result.lastError ?? lastError;
+    if (result.reopensAt !== undefined) reopensAt = Math.min(reopensAt ?? Number.POSITIVE_INFINITY, result.reopensAt);
   }
-  throw lastError ?? new GatewayError('no_deployment_available', `No deployment is available for model '${body.model}'.`);
+  throw lastError ?? noDeploymentAvailable(body.model, reopensAt, deps.router.now());
 }
 
 function resolveChain(catalogue: ModelCatalogue, name: string, ctx: ChatContext): ResolvedModel[] {
@@ -95,30 +78,22 @@ function resolveChain(catalogue: ModelCatalogue, name: string, ctx: ChatContext)
   }
   ctx.outcome.publicModel = first.model.name;
   const chain = [first];
+  const seen = new Set([first.model.name]);
   for (const fallback of first.model.fallbacks) {
     const resolved = catalogue.resolve(fallback);
-    if (resolved && resolved !== first) chain.push(resolved);
+    if (resolved && !seen.has(resolved.model.name)) {
+      seen.add(resolved.model.name);
+      chain.push(resolved);
+    }
   }
   return chain;
 }
 
-function toTarget(runtime: ProviderRuntime, deployment: Deployment, resolved: ResolvedModel): DeploymentTarget {
-  const model = upstreamModelName(deployment, resolved.wildcardMatch);
-  const target: DeploymentTarget = {
-    providerName: runtime.name,
-    providerType: runtime.type,
-    baseUrl: runtime.baseUrl,
-    model,
-    capabilities: { ...runtime.adapter.capabilitiesFor(model), ...deployment.capabilities },
-  };
-  if (runtime.apiKey) target.apiKey = runtime.apiKey;
-  const headers = { ...runtime.headers, ...deployment.headers };
-  if (Object.keys(headers).length > 0) target.headers = headers;
-  if (deployment.bodyOverrides) target.bodyOverrides = deployment.bodyOverrides as DeploymentTarget['bodyOverrides'] & object;
-  return target;
-}
-
-function toGatewayError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  return new GatewayError('internal_error', 'unexpected failure while calling the upstream', { cause: error });
+function noDeploymentAvailable(model: string, reopensAt: number | undefined, now: number): GatewayError {
+  const seconds = Math.max(1, Math.ceil(((reopensAt ?? now + 1000) - now) / 1000));
+  return new GatewayError(
+    'no_deployment_available',
+    `No deployment of model '${model}' is available right now: all are cooling down after failures. Retry in ${seconds} s.`,
+    { retryAfter: String(seconds), retryAfterMs: Math.max(0, (reopensAt ?? now) - now) },
+  );
 }

@@ -12,6 +12,16 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
+/** When a deployment is taken out of rotation (router.cooldown in the config). */
+export interface CooldownPolicy {
+  /** Retryable failures within `windowMs` that open the circuit (a 429 opens it at once). */
+  failures: number;
+  /** Sliding window for counting failures; 0 = no time limit. */
+  windowMs: number;
+  /** How long an open circuit stays open before its half-open probe. */
+  cooldownMs: number;
+}
+
 export interface Deployment {
   /** Stable id: `${publicModel}#${index}`. */
   id: string;

@@ -124,6 +124,8 @@ describe('openai SDK against llmux', () => {
     sim = await startUpstreamSimulator();
     llmux = await startLlmux(`
 server: { bodyLimitMb: 0.25 }
+# Tests here script upstream failures back to back: keep the circuit breaker (issue 4) out of the way.
+router: { cooldown: { failures: 1000 } }
 providers:
   up: { type: openai-compatible, baseUrl: "${sim.url}/v1", apiKey: up-key }
   sim: { type: simulator }

@@ -16,6 +16,8 @@ import { invalidJson } from '../errors.ts';
 
 export interface ChatRouteDeps extends ChatHandlerDeps {
   record(outcome: RequestOutcome): void;
+  /** Counts the request in flight until it is recorded (graceful shutdown waits for it). */
+  trackRequest?(): () => void;
   onServerError(error: GatewayError, requestId: string): void;
 }
 
@@ -41,6 +43,7 @@ async function serveChat(
   res: ServerResponse,
 ): Promise<void> {
   const started = performance.now();
+  const untrack = deps.trackRequest?.();
   const outcome = newOutcome(requestId, key, body);
   const client = new ClientResponse(res, { 'x-request-id': requestId });
   const abort = new AbortController();
@@ -74,7 +77,11 @@ async function serveChat(
     }
     outcome.latencyMs = Math.round(performance.now() - started);
     outcome.ttftMs = client.firstByteAt === undefined ? null : Math.round(client.firstByteAt - started);
-    deps.record(outcome);
+    try {
+      deps.record(outcome);
+    } finally {
+      untrack?.();
+    }
   }
 }
 

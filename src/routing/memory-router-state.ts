@@ -1,0 +1,65 @@
+import { applyOutcome, type CircuitRecord, claimProbe, newCircuitRecord, viewCircuit } from './circuit-breaker.ts';
+import type { AttemptOutcome, CircuitChange, DeploymentSnapshot, LatencyStats, RouterState } from './router-state.ts';
+import type { CooldownPolicy } from './types.ts';
+
+export interface MemoryRouterStateOptions {
+  cooldown: CooldownPolicy;
+  /** Weight of the newest time-to-first-byte sample in the moving average (0..1]. Default 0.3. */
+  latencyAlpha?: number;
+}
+
+interface DeploymentRecord {
+  inFlight: number;
+  latency: LatencyStats | undefined;
+  circuit: CircuitRecord;
+}
+
+/** RouterState for a single process. Synchronous underneath; state is lost on restart. */
+export class MemoryRouterState implements RouterState {
+  private readonly records = new Map<string, DeploymentRecord>();
+  private readonly cooldown: CooldownPolicy;
+  private readonly alpha: number;
+
+  constructor(options: MemoryRouterStateOptions) {
+    this.cooldown = options.cooldown;
+    this.alpha = Math.min(1, Math.max(0.01, options.latencyAlpha ?? 0.3));
+  }
+
+  snapshot(deploymentIds: readonly string[], now: number): DeploymentSnapshot[] {
+    return deploymentIds.map((id) => {
+      const record = this.records.get(id);
+      if (!record) return { id, inFlight: 0, latency: undefined, circuit: viewCircuit(newCircuitRecord(), now) };
+      return { id, inFlight: record.inFlight, latency: record.latency, circuit: viewCircuit(record.circuit, now) };
+    });
+  }
+
+  claimProbe(deploymentId: string, now: number, leaseMs: number): boolean {
+    return claimProbe(this.recordFor(deploymentId).circuit, now, leaseMs);
+  }
+
+  attemptStarted(deploymentId: string): void {
+    this.recordFor(deploymentId).inFlight += 1;
+  }
+
+  attemptFinished(deploymentId: string, outcome: AttemptOutcome, now: number, probe: boolean): CircuitChange {
+    const record = this.recordFor(deploymentId);
+    record.inFlight = Math.max(0, record.inFlight - 1);
+    if (outcome.kind === 'success' && outcome.firstByteMs !== undefined) {
+      const sample = Math.max(0, outcome.firstByteMs);
+      const previous = record.latency;
+      record.latency = previous
+        ? { ewmaMs: this.alpha * sample + (1 - this.alpha) * previous.ewmaMs, samples: previous.samples + 1 }
+        : { ewmaMs: sample, samples: 1 };
+    }
+    return applyOutcome(record.circuit, this.cooldown, outcome, now, probe);
+  }
+
+  private recordFor(id: string): DeploymentRecord {
+    let record = this.records.get(id);
+    if (!record) {
+      record = { inFlight: 0, latency: undefined, circuit: newCircuitRecord() };
+      this.records.set(id, record);
+    }
+    return record;
+  }
+}

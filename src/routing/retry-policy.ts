@@ -1,0 +1,71 @@
+/**
+ * The retry policy (DESIGN §5), after openai-node's: retry on connection errors, timeouts, 408,
+ * 409, 429 and 5xx; never on other 4xx. Wait for the upstream's `retry-after-ms` / `retry-after`
+ * when it is within `maxRetryAfterMs`, otherwise back off exponentially with jitter.
+ */
+import type { GatewayError } from '../core/errors.ts';
+import type { RetryPolicy } from './types.ts';
+
+/**
+ * What a failed attempt allows next:
+ * - `retry`: another attempt on this model (another deployment when there is one);
+ * - `fallback`: not this model again, but the fallback models may answer (context window, content policy);
+ * - `final`: give the client this error as is.
+ */
+export type FailureDecision = 'retry' | 'fallback' | 'final';
+
+const FALLBACK_ONLY = new Set<string>(['context_length_exceeded', 'content_policy_violation']);
+
+export function decideAfterFailure(error: GatewayError): FailureDecision {
+  if (error.code === 'client_closed') return 'final';
+  if (FALLBACK_ONLY.has(error.code)) return 'fallback';
+  return error.retryable ? 'retry' : 'final';
+}
+
+/** True for failures that count against the deployment's health (circuit breaker). */
+export function isDeploymentFailure(error: GatewayError): boolean {
+  return error.retryable && error.code !== 'client_closed' && error.code !== 'shutting_down';
+}
+
+export function isRateLimited(error: GatewayError): boolean {
+  return error.upstreamStatus === 429 || error.status === 429;
+}
+
+/** The upstream's retry hint in ms, if it gave one. */
+export function retryHintMs(error: GatewayError): number | undefined {
+  return error.retryAfterMs ?? parseRetryAfterMs(error.retryAfter);
+}
+
+/**
+ * Delay before retry number `retry` (1-based) on a deployment that already failed: the upstream's
+ * hint when it is at most `maxRetryAfterMs`, else `backoffMs · 2^(retry-1)` capped at
+ * `maxBackoffMs`, minus up to 25 % jitter.
+ */
+export function retryDelayMs(policy: RetryPolicy, retry: number, hintMs: number | undefined, random = Math.random): number {
+  if (hintMs !== undefined && hintMs <= policy.maxRetryAfterMs) return hintMs;
+  const base = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, retry - 1));
+  return Math.round(base * (1 - 0.25 * random()));
+}
+
+/** `retry-after` as seconds or an HTTP date → ms (undefined when absent or unparsable). */
+export function parseRetryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Upstream response headers → retry hint in ms: `retry-after-ms` wins over `retry-after`. */
+export function retryHintFromHeaders(headers: Record<string, string | string[] | undefined>): number | undefined {
+  const rawMs = firstHeader(headers['retry-after-ms'])?.trim();
+  if (rawMs) {
+    const ms = Number(rawMs);
+    if (Number.isFinite(ms) && ms >= 0) return ms;
+  }
+  return parseRetryAfterMs(firstHeader(headers['retry-after']));
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,78 @@
+import { type Candidate, type Plan, planDeployments } from './planner.ts';
+import type { AttemptOutcome, CircuitChange, RouterState } from './router-state.ts';
+import type { StrategyContext } from './strategies.ts';
+import type { Deployment, PublicModel } from './types.ts';
+
+export interface RouterOptions {
+  random?: () => number;
+  /** Epoch ms clock (tests). */
+  now?: () => number;
+  /** latency strategy: chance of exploring a random deployment. Default 0.05. */
+  explorationRate?: number;
+  /** cost strategy: price lookup, once pricing exists. */
+  priceOf?: StrategyContext['priceOf'];
+  /** Called when a deployment starts or ends a cooldown. */
+  onCircuitChange?: (deployment: Deployment, change: NonNullable<CircuitChange>) => void;
+  /** Called when the state store fails; routing then goes on without it. */
+  onStateError?: (error: unknown) => void;
+}
+
+/**
+ * The router: plans attempts from the shared state and feeds outcomes back to it. The state is
+ * advisory: when it fails (a shared store unreachable), requests are still routed, as if every
+ * deployment were healthy and idle.
+ */
+export class Router {
+  private readonly context: StrategyContext;
+  readonly now: () => number;
+
+  constructor(
+    private readonly state: RouterState,
+    private readonly options: RouterOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.context = { random: options.random ?? Math.random, explorationRate: options.explorationRate ?? 0.05 };
+    if (options.priceOf) this.context.priceOf = options.priceOf;
+  }
+
+  async plan(model: PublicModel): Promise<Plan> {
+    const now = this.now();
+    const ids = model.deployments.map((deployment) => deployment.id);
+    const snapshots = await this.guard(() => this.state.snapshot(ids, now), () =>
+      ids.map((id) => ({
+        id,
+        inFlight: 0,
+        latency: undefined,
+        circuit: { state: 'closed' as const, reopensAt: undefined, probeAvailable: false },
+      })),
+    );
+    return planDeployments(model, snapshots, this.context);
+  }
+
+  /** Takes a candidate for an attempt: always granted when closed; half-open only to the one probe. */
+  async claim(candidate: Candidate, leaseMs: number): Promise<boolean> {
+    if (!candidate.probe) return true;
+    return this.guard(() => this.state.claimProbe(candidate.deployment.id, this.now(), leaseMs), () => false);
+  }
+
+  async attemptStarted(deployment: Deployment): Promise<void> {
+    await this.guard(() => this.state.attemptStarted(deployment.id), () => undefined);
+  }
+
+  async attemptFinished(deployment: Deployment, outcome: AttemptOutcome, probe: boolean): Promise<void> {
+    const change = await this.guard(
+      () => this.state.attemptFinished(deployment.id, outcome, this.now(), probe),
+      () => undefined,
+    );
+    if (change) this.options.onCircuitChange?.(deployment, change);
+  }
+
+  private async guard<T>(action: () => T | Promise<T>, fallback: () => T): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      this.options.onStateError?.(error);
+      return fallback();
+    }
+  }
+}
