@@ -76,8 +76,9 @@ function toOpenAIMessages(message: Message): OpenAIMessage[] {
     const calls = message.parts.filter((part): part is Extract<Part, { type: 'tool-call' }> => part.type === 'tool-call');
     if (calls.length > 0) {
       out.tool_calls = calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
-      if (content.length === 0) out.content = null;
     }
+    // No content parts (tool calls only, or a refusal) is `content: null`, as OpenAI itself writes it; not "".
+    if (content.length === 0) out.content = null;
     if (message.refusal !== undefined) out.refusal = message.refusal;
   }
   return [out];
