@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GatewayError } from '../core/errors.ts';
+import {
+  decideAfterFailure,
+  isDeploymentFailure,
+  parseRetryAfterMs,
+  retryDelayMs,
+  retryHintFromHeaders,
+  retryHintMs,
+} from './retry-policy.ts';
+
+const POLICY = { attempts: 5, backoffMs: 200, maxBackoffMs: 1000, maxRetryAfterMs: 5000 };
+
+const upstream = (status: number, code: ConstructorParameters<typeof GatewayError>[0] = 'upstream_error') =>
+  new GatewayError(code, `HTTP ${status}`, { status, upstreamStatus: status, retryable: status === 408 || status === 409 || status === 429 || status >= 500 });
+
+describe('retry policy', () => {
+  it('retries connection errors, timeouts, broken bodies, 408, 409, 429 and 5xx', () => {
+    for (const error of [
+      new GatewayError('upstream_connect_error', 'refused'),
+      new GatewayError('upstream_timeout', 'no response headers within 100 ms'),
+      new GatewayError('upstream_bad_response', 'not JSON'),
+      upstream(408),
+      upstream(409),
+      upstream(429, 'rate_limit_exceeded'),
+      upstream(500),
+      upstream(503),
+    ]) {
+      assert.equal(decideAfterFailure(error), 'retry', error.message);
+      assert.equal(isDeploymentFailure(error), true, error.message);
+    }
+  });
+
+  it('never retries other 4xx; context window and content policy go to the fallbacks', () => {
+    assert.equal(decideAfterFailure(upstream(400, 'invalid_request')), 'final');
+    assert.equal(decideAfterFailure(upstream(401, 'invalid_api_key')), 'final');
+    assert.equal(decideAfterFailure(upstream(404, 'model_not_found')), 'final');
+    assert.equal(decideAfterFailure(upstream(400, 'context_length_exceeded')), 'fallback');
+    assert.equal(decideAfterFailure(upstream(400, 'content_policy_violation')), 'fallback');
+    assert.equal(decideAfterFailure(new GatewayError('client_closed', 'gone')), 'final');
+    assert.equal(isDeploymentFailure(upstream(400, 'context_length_exceeded')), false);
+  });
+
+  it('waits for the retry hint when within maxRetryAfterMs, else backs off exponentially with jitter', () => {
+    assert.equal(retryDelayMs(POLICY, 1, 1500, () => 0.5), 1500);
+    assert.equal(retryDelayMs(POLICY, 1, 0, () => 0.5), 0);
+    for (const [retry, base] of [
+      [1, 200],
+      [2, 400],
+      [3, 800],
+      [4, 1000],
+      [9, 1000],
+    ] as const) {
+      assert.equal(retryDelayMs(POLICY, retry, undefined, () => 0), base, `retry ${retry} without jitter`);
+      assert.equal(retryDelayMs(POLICY, retry, undefined, () => 1), base * 0.75, `retry ${retry} with full jitter`);
+    }
+    assert.equal(retryDelayMs(POLICY, 1, 60_000, () => 0), 200, 'a hint above the cap is ignored');
+  });
+
+  it('reads retry-after-ms before retry-after (seconds or HTTP date)', () => {
+    assert.equal(retryHintFromHeaders({ 'retry-after-ms': '250', 'retry-after': '3' }), 250);
+    assert.equal(retryHintFromHeaders({ 'retry-after': '3' }), 3000);
+    assert.equal(retryHintFromHeaders({ 'retry-after-ms': '', 'retry-after': '1.5' }), 1500);
+    assert.equal(retryHintFromHeaders({}), undefined);
+    assert.equal(parseRetryAfterMs(new Date(10_000).toUTCString(), 4000), 6000);
+    assert.equal(parseRetryAfterMs('soon'), undefined);
+    assert.equal(retryHintMs(new GatewayError('upstream_error', 'x', { retryAfter: '2' })), 2000);
+    assert.equal(retryHintMs(new GatewayError('upstream_error', 'x', { retryAfter: '2', retryAfterMs: 1200 })), 1200);
+  });
+});

@@ -1,0 +1,122 @@
+/** Shared helpers of the routing end-to-end tests (test/e2e/routing-*.test.ts). */
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import OpenAI from 'openai';
+import type { RequestLogRecord } from '../../src/store/types.ts';
+import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
+import { type Simulator, type Step, startUpstreamSimulator } from '../support/upstream-simulator.ts';
+
+export const USER = [{ role: 'user' as const, content: 'hi' }];
+
+/** A complete OpenAI chat completion answering `content`. */
+export function answer(content: string, usage = { prompt_tokens: 5, completion_tokens: 3 }): Step {
+  return {
+    kind: 'json',
+    body: {
+      id: 'chatcmpl-sim',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'sim-model',
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    },
+  };
+}
+
+/** An upstream error in the OpenAI envelope. */
+export function failure(status: number, message: string, extra: { code?: string; headers?: Record<string, string> } = {}): Step {
+  const step: Step = {
+    kind: 'json',
+    status,
+    body: { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: extra.code ?? null } },
+  };
+  if (extra.headers) step.headers = extra.headers;
+  return step;
+}
+
+/** One `chat.completion.chunk` SSE frame (with optional usage, as vLLM's continuous usage stats send). */
+export function chunkFrame(delta: Record<string, unknown>, finishReason: string | null = null, usage?: Record<string, number>): string {
+  const chunk: Record<string, unknown> = {
+    id: 'chatcmpl-sim',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model: 'sim-model',
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  };
+  if (usage) chunk.usage = usage;
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+}
+
+/** A whole streamed answer: one frame per piece, a finish frame, a usage frame and [DONE]. */
+export function streamFrames(pieces: string[], usage = { prompt_tokens: 5, completion_tokens: pieces.length }): string[] {
+  const usageChunk = { id: 'chatcmpl-sim', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'sim-model', choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } };
+  return [
+    ...pieces.map((piece, index) => chunkFrame(index === 0 ? { role: 'assistant', content: piece } : { content: piece })),
+    chunkFrame({}, 'stop'),
+    `data: ${JSON.stringify(usageChunk)}\n\n`,
+    'data: [DONE]\n\n',
+  ];
+}
+
+export interface RoutingSetup {
+  llmux: RunningLlmux;
+  client: OpenAI;
+  sims: Record<string, Simulator>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one upstream simulator per name and llmux with `yaml`, in which `{{name}}` is replaced by
+ * that simulator's OpenAI base URL. Each provider `name` is declared for you as openai-compatible.
+ */
+export async function setup(names: string[], yaml: string): Promise<RoutingSetup> {
+  const sims: Record<string, Simulator> = {};
+  for (const name of names) sims[name] = await startUpstreamSimulator();
+  const providers = names.map((name) => `  ${name}: { type: openai-compatible, baseUrl: "${sims[name]?.url}/v1" }`).join('\n');
+  const llmux = await startLlmux(`providers:\n${providers}\n${yaml}`);
+  const client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 15_000 });
+  return {
+    llmux,
+    client,
+    sims,
+    async close() {
+      await llmux.close();
+      await Promise.all(Object.values(sims).map((sim) => sim.close()));
+    },
+  };
+}
+
+/** The request-log row of a request (flushes the batch writer first). */
+export async function logRow(llmux: RunningLlmux, requestId: string | null | undefined): Promise<RequestLogRecord> {
+  assert.ok(requestId, 'the response has an x-request-id');
+  for (let waited = 0; waited < 3000; waited += 20) {
+    await llmux.app.store.requestLog.flush();
+    const rows = await llmux.app.store.listRequests({ limit: 10_000 });
+    const row = rows.find((candidate) => candidate.requestId === requestId);
+    if (row) return row;
+    await sleep(20);
+  }
+  assert.fail(`no request log row for ${requestId}`);
+}
+
+/** The number of requests each simulator received. */
+export function counts(sims: Record<string, Simulator>): Record<string, number> {
+  return Object.fromEntries(Object.entries(sims).map(([name, sim]) => [name, sim.requests.length]));
+}
+
+/** Resolves the error a promise rejects with (fails when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected the request to fail');
+}
+
+/** Milliseconds `action` took, and its result. */
+export async function timed<T>(action: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await action();
+  return { ms: performance.now() - started, value };
+}
