@@ -4,7 +4,7 @@
  * way the official SDKs accumulate one) so streaming and non-streaming parsing can be compared.
  */
 import { collect } from '../../core/collect.ts';
-import type { ChatResult, StreamEvent } from '../../core/types.ts';
+import type { ChatRequest, ChatResult, StreamEvent } from '../../core/types.ts';
 import { isRecord } from '../../lib/json.ts';
 import { SseDecoder } from '../../lib/sse.ts';
 import type { OpenAIChatChunk, OpenAIChatCompletion } from '../../protocols/openai-chat.ts';
@@ -12,6 +12,7 @@ import { toOpenAIChatCompletion } from '../../surfaces/openai-chat/render-respon
 import { OpenAIChunkRenderer } from '../../surfaces/openai-chat/render-stream.ts';
 import type { DeploymentTarget } from '../types.ts';
 import { anthropicAdapter } from './index.ts';
+import { checkAgainstSpec } from './spec-check.ts';
 
 export function testTarget(model = 'claude-sonnet-4-5', extra: Partial<DeploymentTarget> = {}): DeploymentTarget {
   return {
@@ -120,4 +121,31 @@ export function foldAnthropicStream(body: Buffer): Record<string, unknown> {
     }
   }
   return { ...message, content: content.filter(Boolean) };
+}
+
+export interface BuiltForTest {
+  body: Record<string, unknown> & { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> };
+  headers: Record<string, string>;
+  url: string;
+  warnings: string[];
+}
+
+/** A canonical request with defaults filled in. */
+export function chatRequest(partial: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    model: 'claude',
+    messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hello' }] }],
+    stream: false,
+    includeUsage: false,
+    ...partial,
+  };
+}
+
+/** Builds the upstream request and checks the body against the Anthropic spec (see spec-check.ts). */
+export function build(partial: Partial<ChatRequest> = {}, target: DeploymentTarget = testTarget()): BuiltForTest {
+  const built = anthropicAdapter.buildRequest(chatRequest(partial), target);
+  const body = JSON.parse(String(built.request.body)) as BuiltForTest['body'];
+  const problems = checkAgainstSpec(body);
+  if (problems.length > 0) throw new Error(`built body does not fit the Anthropic spec:\n${problems.join('\n')}`);
+  return { body, headers: built.request.headers, url: built.request.url, warnings: built.warnings };
 }
