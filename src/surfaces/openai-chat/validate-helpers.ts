@@ -10,6 +10,7 @@ export function describeType(value: unknown): string {
 }
 
 export function invalidType(param: string, expected: string, value: unknown): GatewayError {
+  if (value === undefined) return missingParam(param);
   return new GatewayError(
     'invalid_request',
     `Invalid type for '${param}': expected ${expected}, but got ${describeType(value)} instead.`,

@@ -1,3 +1,4 @@
+import { GatewayError } from '../../core/errors.ts';
 import {
   invalidType,
   isObject,
@@ -16,7 +17,11 @@ const TEXT_ONLY = ['text'] as const;
 export function validateMessages(messages: unknown): void {
   if (!Array.isArray(messages)) throw invalidType('messages', 'an array', messages);
   if (messages.length === 0) {
-    throw invalidType('messages', 'a non-empty array', messages);
+    throw new GatewayError(
+      'invalid_request',
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      { param: 'messages', wireCode: 'empty_array' },
+    );
   }
   messages.forEach((message, i) => validateMessage(message, `messages[${i}]`));
 }
