@@ -71,7 +71,7 @@ export function toGeminiContents(
           contents,
           'user',
           message.parts.flatMap((part) =>
-            part.type === 'tool-result' ? toGeminiFunctionResponseParts(part, ctx) : [],
+            part.type === 'tool-result' ? toGeminiFunctionResponseParts(part, ctx, message.name) : [],
           ),
         );
         return;

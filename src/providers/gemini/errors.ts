@@ -46,7 +46,7 @@ export function fromGeminiErrorPayload(
     typeof error?.message === 'string' && error.message
       ? error.message
       : rawBody.trim().slice(0, 500) || `upstream answered HTTP ${upstreamStatus}`;
-  const message = redactSecrets(rawMessage, [target.apiKey]).replace(/([?&]key=)[^&\s"']+/g, '$1[redacted]');
+  const message = redactSecrets(rawMessage, [target.apiKey]).replace(/\b(key=)[^&\s"')]+/gi, '$1[redacted]');
   const keyInvalid = reason === 'API_KEY_INVALID' || upstreamStatus === 401 || rpcStatus === 'UNAUTHENTICATED';
   const status = keyInvalid
     ? 401

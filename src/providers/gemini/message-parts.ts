@@ -114,14 +114,19 @@ function parseArguments(text: string, param: string): JsonObject {
 
 /**
  * A tool result → a `functionResponse` (+ media). The name is recovered from the assistant tool call
- * with the same id (litellm does this; Portkey's placeholder name breaks Gemini's matching). The
+ * with the same id (litellm does this; Portkey's placeholder name breaks Gemini's matching), else
+ * taken from the tool message's `name`. The
  * response must be a JSON object: a result that parses as a JSON object is sent as is; anything
  * else is wrapped as `{output: value}` (the key the proto comment and js-genai's recorded AFC
  * request use), an error result as `{error: value}`. Images and files of an array result go into
  * `functionResponse.parts` on Gemini 3, and next to the functionResponse on older models.
  */
-export function toGeminiFunctionResponseParts(part: ToolResultPart, ctx: PartContext): GeminiPart[] {
-  const name = part.name ?? ctx.toolNames.get(part.toolCallId);
+export function toGeminiFunctionResponseParts(
+  part: ToolResultPart,
+  ctx: PartContext,
+  messageName?: string,
+): GeminiPart[] {
+  const name = part.name ?? ctx.toolNames.get(part.toolCallId) ?? messageName;
   if (name === undefined) {
     const param = `messages[${ctx.index}].tool_call_id`;
     throw new GatewayError(

@@ -13,7 +13,8 @@ import { GeminiStreamParser } from './stream.ts';
  * arrived with HTTP 200 is thrown as the GatewayError it describes.
  */
 export function fromGeminiResponse(body: unknown, target: DeploymentTarget): ChatResult {
-  if (errorObject(body)) throw fromGeminiErrorPayload(body, 200, target);
+  const failed = Array.isArray(body) ? body.find((item) => errorObject(item) !== undefined) : errorObject(body) && body;
+  if (failed) throw fromGeminiErrorPayload(failed, 200, target);
   if (!isRecord(body) && !Array.isArray(body)) {
     throw new GatewayError('upstream_bad_response', 'Gemini returned a body that is not a GenerateContentResponse');
   }

@@ -1,11 +1,22 @@
 /** Shared by the Gemini adapter tests (not used at runtime). */
+
+import {
+  listFixtures,
+  loadCassette,
+  loadChunksAsSse,
+  loadFirebaseMock,
+  loadJsGenaiRecording,
+  loadRawSse,
+  loadVercelJson,
+} from '../../../test/support/fixtures.ts';
 import { collect } from '../../core/collect.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest, ChatResult, StreamEvent } from '../../core/types.ts';
 import { SseDecoder } from '../../lib/sse.ts';
-import type { OpenAIChatChunk, OpenAIChatCompletion } from '../../protocols/openai-chat.ts';
+import type { OpenAIChatChunk, OpenAIChatCompletion, OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import { toOpenAIChatCompletion } from '../../surfaces/openai-chat/render-response.ts';
 import { OpenAIChunkRenderer } from '../../surfaces/openai-chat/render-stream.ts';
+import { fromOpenAIChatRequest } from '../../surfaces/openai-chat/to-canonical.ts';
 import type { DeploymentTarget } from '../types.ts';
 import { geminiAdapter } from './index.ts';
 
@@ -53,20 +64,20 @@ export function runStream(chunks: Buffer[], target: DeploymentTarget = geminiTar
   }
 }
 
-/** Tool-call ids are synthesized at random: replace them by their position so runs compare equal. */
+/** Tool-call ids (and ids of responses without responseId) are random, `created` is the clock: normalize them. */
 export function withStableIds(events: StreamEvent[]): StreamEvent[] {
-  return events.map((event) =>
-    event.type === 'tool-call-start'
-      ? { ...event, id: `call#${event.choice}.${event.index}` }
-      : event.type === 'response-start'
-        ? { ...event, created: 0 }
-        : event,
-  );
+  return events.map((event) => {
+    if (event.type === 'tool-call-start') return { ...event, id: `call#${event.choice}.${event.index}` };
+    if (event.type === 'response-start')
+      return { ...event, id: event.id.startsWith('chatcmpl-') ? 'synthesized' : event.id, created: 0 };
+    return event;
+  });
 }
 
 export function stableResult(result: ChatResult): ChatResult {
   return {
     ...result,
+    id: result.id.startsWith('chatcmpl-') ? 'synthesized' : result.id,
     created: 0,
     choices: result.choices.map((choice) => ({
       ...choice,
@@ -129,4 +140,61 @@ export function foldChunks(chunks: OpenAIChatChunk[]): Map<
     }
   }
   return choices;
+}
+
+/** A recorded Gemini stream body: vercel-ai chunks framed like the API, or raw SSE bytes. */
+export function streamBody(rel: string): Buffer {
+  return rel.endsWith('.chunks.txt') ? loadChunksAsSse(rel, 'gemini') : loadRawSse(rel);
+}
+
+/** Every recorded Gemini stream (vercel-ai chunks, Firebase mocks, pydantic-ai raw SSE). */
+export function recordedStreamFixtures(): string[] {
+  return [
+    ...listFixtures('gemini/vercel-ai', '.chunks.txt'),
+    ...listFixtures('gemini/firebase-vertexai-sdk-test-data', '.txt'),
+    ...listFixtures('derived-sse', '.sse').filter((rel) => rel.includes('/gemini__')),
+  ];
+}
+
+/** Every recorded non-streaming Gemini response body with HTTP 200, keyed like UNARY. */
+export function recordedUnaryBodies(): Map<string, string> {
+  const bodies = new Map<string, string>();
+  for (const rel of listFixtures('gemini/vercel-ai', '.json')) {
+    const [response] = loadVercelJson(rel);
+    if (response && response.status < 400) bodies.set(rel, response.body.toString('utf8'));
+  }
+  for (const rel of listFixtures('gemini/firebase-vertexai-sdk-test-data', '.json')) {
+    const mock = loadFirebaseMock(rel);
+    if (mock.status < 400) bodies.set(rel, mock.body.toString('utf8'));
+  }
+  for (const rel of listFixtures('gemini/pydantic-ai', '.yaml')) {
+    loadCassette(rel).interactions.forEach((interaction, index) => {
+      const { response, request } = interaction;
+      if (!response.streaming && response.status < 400 && request.uri.includes(':generateContent')) {
+        bodies.set(`${rel}#${index}`, response.body.toString('utf8'));
+      }
+    });
+  }
+  for (const rel of listFixtures('gemini/js-genai', '.json')) {
+    loadJsGenaiRecording(rel).interactions.forEach(({ response }, index) => {
+      if (!response.streaming && response.status < 400) bodies.set(`${rel}#${index}`, response.body.toString('utf8'));
+    });
+  }
+  return bodies;
+}
+
+/** An OpenAI request body → the Gemini upstream request the adapter builds (body parsed back). */
+export function buildBody(
+  body: Partial<OpenAIChatRequest>,
+  target: Partial<DeploymentTarget> = {},
+): { body: Record<string, unknown>; warnings: string[]; request: { url: string; headers: Record<string, string> } } {
+  const built = geminiAdapter.buildRequest(
+    fromOpenAIChatRequest({ model: 'g', messages: [], ...body } as OpenAIChatRequest),
+    geminiTarget(target),
+  );
+  return {
+    body: JSON.parse(String(built.request.body)) as Record<string, unknown>,
+    warnings: built.warnings,
+    request: built.request,
+  };
 }

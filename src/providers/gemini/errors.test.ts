@@ -1,0 +1,156 @@
+/** Recorded Gemini error bodies → GatewayError (status, code, type, retry-after, redaction). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  loadCassette,
+  loadFirebaseMock,
+  loadJsGenaiRecording,
+  loadVercelJson,
+} from '../../../test/support/fixtures.ts';
+import { renderOpenAIError } from '../../surfaces/openai-chat/render-error.ts';
+import { geminiAdapter } from './index.ts';
+import { geminiTarget } from './test-helpers.ts';
+
+const FB = 'gemini/firebase-vertexai-sdk-test-data';
+const parse = (status: number, body: string, headers: Record<string, string> = {}) =>
+  geminiAdapter.parseError(status, body, headers, geminiTarget());
+const firebase = (rel: string) => {
+  const mock = loadFirebaseMock(`${FB}/${rel}`);
+  return parse(mock.status, mock.body.toString('utf8'));
+};
+
+describe('Gemini errors', () => {
+  it('400 INVALID_ARGUMENT / API_KEY_INVALID → 401 invalid_api_key (the SDK raises AuthenticationError)', () => {
+    const error = firebase('googleai/unary-failure-api-key.json');
+    assert.deepEqual(
+      [error.status, error.code, error.wireCode, error.type, error.retryable, error.upstreamStatus],
+      [401, 'invalid_api_key', 'invalid_api_key', 'INVALID_ARGUMENT', false, 400],
+    );
+    assert.equal(error.message, 'API key not valid. Please pass a valid API key.');
+    const rendered = renderOpenAIError(error, 'req_1');
+    assert.equal(rendered.status, 401);
+    assert.deepEqual(JSON.parse(rendered.body), {
+      error: {
+        message: 'API key not valid. Please pass a valid API key. (request id: req_1)',
+        type: 'INVALID_ARGUMENT',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    });
+  });
+
+  it('429 RESOURCE_EXHAUSTED with RetryInfo.retryDelay → rate_limit_exceeded, retry-after in whole seconds', () => {
+    const [recorded] = loadVercelJson('gemini/vercel-ai/google-429-retry-info.json');
+    const error = parse(429, recorded?.body.toString('utf8') ?? '');
+    assert.deepEqual(
+      [error.status, error.code, error.retryable, error.retryAfter],
+      [429, 'rate_limit_exceeded', true, '35'],
+    );
+    const issue = JSON.stringify({
+      error: {
+        code: 429,
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'm', quotaId: 'q' }] },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '47s' },
+        ],
+      },
+    });
+    assert.equal(parse(429, issue).retryAfter, '47');
+    assert.equal(parse(429, issue, { 'retry-after': '5' }).retryAfter, '5');
+    assert.equal(renderOpenAIError(parse(429, issue), 'r').headers['retry-after'], '47');
+    const vertex = firebase('vertexai/unary-failure-quota-exceeded.json');
+    assert.deepEqual(
+      [vertex.status, vertex.code, vertex.retryable, vertex.retryAfter],
+      [429, 'rate_limit_exceeded', true, undefined],
+    );
+  });
+
+  it('404 NOT_FOUND → model_not_found (also on the alt=sse endpoint, JSON body despite text/event-stream)', () => {
+    const unknown = firebase('googleai/unary-failure-unknown-model.json');
+    assert.deepEqual([unknown.status, unknown.code, unknown.wireCode], [404, 'model_not_found', 'model_not_found']);
+    const recording = loadJsGenaiRecording(
+      'gemini/js-genai/Chats_Tests_sendMessage_Send_message_stream_with_error.json',
+    );
+    const response = recording.interactions[0]?.response;
+    assert.ok(response?.headers['content-type']?.includes('text/event-stream'));
+    assert.ok(response);
+    const sse = parse(response.status, response.body.toString('utf8'));
+    assert.deepEqual([sse.status, sse.code], [404, 'model_not_found']);
+    assert.match(sse.message, /^models\/custom-gemini-2\.0-flash is not found/);
+    const cassette = loadCassette('gemini/pydantic-ai/test_model_name_suggestion[google].yaml').interactions[0];
+    assert.equal(parse(404, cassette?.response.body.toString('utf8') ?? '').code, 'model_not_found');
+  });
+
+  it('403 PERMISSION_DENIED stays 403 with the ErrorInfo reason as code', () => {
+    const disabled = firebase('googleai/unary-failure-generativelanguage-api-not-enabled.json');
+    assert.deepEqual(
+      [disabled.status, disabled.type, disabled.wireCode, disabled.retryable],
+      [403, 'PERMISSION_DENIED', 'SERVICE_DISABLED', false],
+    );
+    assert.equal(firebase('vertexai/unary-failure-iam-permission-denied.json').status, 403);
+  });
+
+  it('400s keep their message (penalty, thinking level)', () => {
+    for (const rel of [
+      'gemini/vercel-ai/issue-8943-gemini-2.5-flash-error.json',
+      'gemini/vercel-ai/google-thinking-level-minimal-unsupported.json',
+    ]) {
+      const [recorded] = loadVercelJson(rel);
+      const body = recorded?.body.toString('utf8') ?? '';
+      const error = parse(400, body);
+      assert.deepEqual([error.status, error.code, error.type], [400, 'invalid_request', 'INVALID_ARGUMENT']);
+      assert.equal(error.message, (JSON.parse(body) as { error: { message: string } }).error.message);
+    }
+  });
+
+  it('5xx are retryable and keep their status; 499 CANCELLED becomes 502', () => {
+    const unavailable = parse(
+      503,
+      '{"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}',
+    );
+    assert.deepEqual([unavailable.status, unavailable.code, unavailable.retryable], [503, 'upstream_error', true]);
+    const cancelled = parse(
+      499,
+      '{"error":{"code":499,"message":"The operation was cancelled.","status":"CANCELLED"}}',
+    );
+    assert.deepEqual([cancelled.status, cancelled.retryable], [502, true]);
+  });
+
+  it('array-wrapped errors (stream endpoint without alt=sse), SSE-framed errors and non-JSON bodies', () => {
+    const body = '{"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED"}}';
+    assert.equal(parse(429, `[${body}]`).message, 'Resource has been exhausted');
+    assert.equal(parse(429, `data: ${body}\r\n\r\n`).message, 'Resource has been exhausted');
+    const html = parse(502, '<html>Bad Gateway</html>');
+    assert.deepEqual([html.status, html.message], [502, '<html>Bad Gateway</html>']);
+  });
+
+  it('API keys are redacted from messages, in URLs too', () => {
+    const target = geminiTarget({ apiKey: 'AIzaSySECRET-0123456789' });
+    const body = JSON.stringify({
+      error: {
+        code: 400,
+        message:
+          'Bad request for https://x/v1beta/models/m:generateContent?key=AIzaSySECRET-0123456789&alt=sse (other key=abc123)',
+        status: 'INVALID_ARGUMENT',
+      },
+    });
+    const error = geminiAdapter.parseError(400, body, {}, target);
+    assert.ok(!error.message.includes('SECRET'), error.message);
+    assert.ok(!error.message.includes('abc123'), error.message);
+  });
+
+  it('a mid-stream error event keeps the mapped status', () => {
+    const parser = geminiAdapter.createStreamParser(geminiTarget());
+    const events = parser.push({
+      event: undefined,
+      data: '[{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}]',
+    });
+    assert.deepEqual(events, [
+      { type: 'error', error: { code: 'rate_limit_exceeded', message: 'quota', status: 429 } },
+    ]);
+    assert.deepEqual(parser.push({ event: undefined, data: '{"candidates":[]}' }), []);
+    assert.deepEqual(parser.end(), []);
+  });
+});
