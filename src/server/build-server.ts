@@ -41,7 +41,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (PUBLIC_PATHS.has(request.url)) return;
+    if (PUBLIC_PATHS.has(request.url.split('?', 1)[0] ?? request.url)) return;
     const key = deps.keys.authenticate(presentedKey(request.headers));
     if (!key) {
       throw new GatewayErrorClass('invalid_api_key', 'Incorrect API key provided. Send your llmux key as `Authorization: Bearer <key>`.', {

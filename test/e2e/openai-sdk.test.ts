@@ -7,6 +7,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, {
   APIError,
+  APIUserAbortError,
   AuthenticationError,
   BadRequestError,
   InternalServerError,
@@ -138,6 +139,13 @@ models:
   - name: flaky
     retry: { attempts: 3, backoffMs: 1, maxBackoffMs: 2 }
     deployments: [{ provider: up, model: ${UPSTREAM_MODEL} }]
+  - name: cut
+    retry: { attempts: 1 }
+    deployments: [{ provider: up, model: ${UPSTREAM_MODEL} }]
+  - name: slow
+    retry: { attempts: 2, backoffMs: 1, maxBackoffMs: 2 }
+    timeouts: { firstByteMs: 300 }
+    deployments: [{ provider: up, model: ${UPSTREAM_MODEL} }]
   - name: demo
     deployments: [{ provider: sim, model: demo }]
 keys:
@@ -148,8 +156,9 @@ keys:
   });
 
   afterEach(() => {
-    assert.equal(sim.pendingSteps(), 0, 'every scripted upstream step was used');
+    const pending = sim.pendingSteps();
     sim.reset();
+    assert.equal(pending, 0, 'every scripted upstream step was used');
   });
 
   after(async () => {
@@ -711,6 +720,63 @@ keys:
     });
   });
 
+  describe('upstream failures after and before the first byte', () => {
+    it('a stream cut mid-way ends with an OpenAI error event the SDK raises', async () => {
+      sim.enqueue(toEventsStep(openaiSseStep(PLAIN), { take: 4, thenError: 'reset' }));
+      const { data: stream, response } = await client.chat.completions
+        .create({ model: 'cut', messages: [{ role: 'user', content: 'hi' }], stream: true })
+        .withResponse();
+      const chunks: ChatChunk[] = [];
+      const error = await rejection(
+        (async () => {
+          for await (const chunk of stream) chunks.push(chunk);
+        })(),
+        APIError,
+      );
+      assert.equal(contentOf(chunks), fixtureContent(payloads(loadRawSse(PLAIN)).slice(0, 4)));
+      assert.equal(chunks.length, 4);
+      assert.match(error.message, /upstream connection closed mid-response .*\(request id: [^)]+\)/);
+      assert.equal(sim.requests.length, 1, 'never retried once bytes reached the client');
+      const row = await logRecord(response.headers.get('x-request-id'));
+      assert.equal(row.status, 200);
+      assert.equal(row.errorCode, 'upstream_bad_response');
+    });
+
+    it('no response headers within firstByteMs → 504 after llmux retried, each upstream request abandoned', async () => {
+      sim.enqueue({ kind: 'stall-before-headers' }, { kind: 'stall-before-headers' });
+      const started = Date.now();
+      const error = await rejection(
+        client.chat.completions.create({ model: 'slow', messages: [{ role: 'user', content: 'hi' }] }),
+        InternalServerError,
+      );
+      assert.equal(error.status, 504);
+      assert.equal(error.code, 'upstream_timeout');
+      assert.match(error.message, /no response headers within 300 ms/);
+      assert.equal(sim.requests.length, 2);
+      assert.ok(Date.now() - started >= 600, `two attempts of 300 ms, took ${Date.now() - started} ms`);
+      for (const index of [0, 1]) assert.equal((await sim.waitForClose(index)).closedEarly, true);
+    });
+
+    it('a client that leaves while the upstream has not answered yet cancels the upstream request', async () => {
+      sim.enqueue({ kind: 'stall-before-headers' });
+      const controller = new AbortController();
+      const pending = client.chat.completions.create(
+        { model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }], stream: true },
+        { signal: controller.signal },
+      );
+      await sim.waitForRequests(1);
+      controller.abort();
+      await rejection(pending, APIUserAbortError);
+      const upstream = await sim.waitForClose(0);
+      assert.equal(upstream.closedEarly, true);
+      await waitFor('a 499 row', async () => {
+        await llmux.app.store.requestLog.flush();
+        const rows = await llmux.app.store.listRequests({ limit: 10_000 });
+        return rows.find((row) => row.status === 499 && row.publicModel === 'gpt-test' && row.ttftMs === null);
+      });
+    });
+  });
+
   describe('client abort mid-stream', () => {
     it('cancels the upstream request and records 499', async () => {
       sim.enqueue(toEventsStep(openaiSseStep(PLAIN), { delayMs: 150 }));
@@ -748,18 +814,23 @@ keys:
         assert.equal(model.object, 'model');
         assert.equal(model.owned_by, 'llmux');
       }
-      assert.deepEqual(all.sort(), ['demo', 'flaky', 'gpt-test', 'limited']);
+      assert.deepEqual(all.sort(), ['cut', 'demo', 'flaky', 'gpt-test', 'limited', 'slow']);
       const narrow = new OpenAI({ baseURL: llmux.baseURL, apiKey: NARROW_KEY, maxRetries: 0 });
       const some: string[] = [];
       for await (const model of narrow.models.list()) some.push(model.id);
       assert.deepEqual(some.sort(), ['demo', 'gpt-test']);
     });
 
-    it('GET /health → 200 without a key', async () => {
-      const response = await request(`${llmux.url}/health`);
-      assert.equal(response.statusCode, 200);
-      assert.ok(response.headers['x-request-id']);
-      assert.deepEqual(await response.body.json(), { status: 'ok' });
+    it('GET /health → 200 without a key (query string or not)', async () => {
+      for (const path of ['/health', '/health?probe=1']) {
+        const response = await request(`${llmux.url}${path}`);
+        assert.equal(response.statusCode, 200, path);
+        assert.ok(response.headers['x-request-id']);
+        assert.deepEqual(await response.body.json(), { status: 'ok' });
+      }
+      const guarded = await request(`${llmux.url}/v1/models?x=/health`);
+      assert.equal(guarded.statusCode, 401);
+      await guarded.body.dump();
     });
   });
 
