@@ -11,7 +11,7 @@ import { MemoryRouterState } from './routing/memory-router-state.ts';
 import { Router } from './routing/router.ts';
 import type { PublicModel } from './routing/types.ts';
 import { buildServer } from './server/build-server.ts';
-import { closeGracefully } from './server/graceful-close.ts';
+import { ConnectionTracker, closeGracefully } from './server/graceful-close.ts';
 import { openStore } from './store/open-store.ts';
 import type { RequestLogRecord, Store } from './store/types.ts';
 import type { Transport } from './upstream/types.ts';
@@ -65,11 +65,12 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     record: (outcome) => store.requestLog.record(toLogRecord(outcome)),
     trackRequest: () => inFlight.begin(),
   });
+  const connections = new ConnectionTracker(server.server);
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const drained = await closeGracefully(server, inFlight, config.server.shutdownGraceMs);
+      const drained = await closeGracefully(server, connections, inFlight, config.server.shutdownGraceMs);
       if (!drained.complete) logger.warn({ cut: drained.cut }, 'shutdown grace period over: closed the remaining connections');
       await httpTransport.close();
       await store.close();

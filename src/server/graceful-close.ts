@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { InFlightRequests } from '../gateway/in-flight-requests.ts';
 
@@ -8,10 +10,43 @@ export interface CloseReport {
   cut: number;
 }
 
-/** How often idle keep-alive connections are closed while draining. */
+/** How often idle connections are closed while draining. */
 const SWEEP_INTERVAL_MS = 50;
 /** How long to wait for cut requests to unwind and be recorded. */
 const UNWIND_MS = 2000;
+
+/**
+ * Knows which client connections have a response in progress. Node's own `closeIdleConnections()`
+ * leaves alone a connection on which no request was ever sent (clients open spare ones), and such
+ * a connection would hold `server.close()` until the client's keep-alive timer drops it.
+ */
+export class ConnectionTracker {
+  private readonly openResponses = new Map<Socket, number>();
+
+  constructor(server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.openResponses.set(socket, 0);
+      socket.once('close', () => this.openResponses.delete(socket));
+    });
+    server.on('request', (request, response) => {
+      const socket = request.socket;
+      this.openResponses.set(socket, (this.openResponses.get(socket) ?? 0) + 1);
+      response.once('close', () => {
+        const open = this.openResponses.get(socket);
+        if (open !== undefined) this.openResponses.set(socket, Math.max(0, open - 1));
+      });
+    });
+  }
+
+  /** Closes every connection that has no response in progress. */
+  closeIdle(): void {
+    for (const [socket, open] of this.openResponses) if (open === 0) socket.destroy();
+  }
+
+  closeAll(): void {
+    for (const socket of this.openResponses.keys()) socket.destroy();
+  }
+}
 
 /**
  * Graceful shutdown of the HTTP side: stop listening at once (new connections are refused, new
@@ -19,17 +54,23 @@ const UNWIND_MS = 2000;
  * closing each connection as soon as it goes idle, and after `graceMs` cut what is left. Resolves
  * when every connection is closed and every request handler has finished (and recorded its request).
  */
-export async function closeGracefully(server: FastifyInstance, inFlight: InFlightRequests, graceMs: number): Promise<CloseReport> {
-  const raw = server.server;
+export async function closeGracefully(
+  server: FastifyInstance,
+  connections: ConnectionTracker,
+  inFlight: InFlightRequests,
+  graceMs: number,
+): Promise<CloseReport> {
   const report: CloseReport = { complete: true, cut: 0 };
-  const sweep = setInterval(() => raw.closeIdleConnections(), SWEEP_INTERVAL_MS);
+  const sweep = setInterval(() => connections.closeIdle(), SWEEP_INTERVAL_MS);
   const deadline = setTimeout(() => {
     report.complete = false;
     report.cut = inFlight.size;
-    raw.closeAllConnections();
+    connections.closeAll();
   }, graceMs);
   try {
-    await server.close();
+    const closed = server.close();
+    connections.closeIdle();
+    await closed;
   } finally {
     clearInterval(sweep);
     clearTimeout(deadline);

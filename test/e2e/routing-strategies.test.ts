@@ -1,0 +1,96 @@
+/** Load-balancing strategies seen from the upstreams: who gets how many requests. */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { answer, counts, type RoutingSetup, setup, USER } from './routing-support.ts';
+
+const models = (strategy: string, deployments: string) => `
+models:
+  - name: smart
+    strategy: ${strategy}
+    deployments: ${deployments}
+`;
+
+describe('routing: strategies', () => {
+  let env: RoutingSetup | undefined;
+  afterEach(async () => {
+    await env?.close();
+    env = undefined;
+  });
+
+  const ask = () => env!.client.chat.completions.create({ model: 'smart', messages: USER });
+
+  /** Runs `total` requests, `concurrency` at a time. */
+  async function load(total: number, concurrency: number): Promise<void> {
+    let started = 0;
+    const worker = async () => {
+      while (started < total) {
+        started++;
+        await ask();
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  it('weighted: 3:1 weights over 240 requests land within tolerance; weight 0 is standby only', async () => {
+    env = await setup(['a', 'b', 'c'], models('weighted', '[{ provider: a, model: a, weight: 3 }, { provider: b, model: b, weight: 1 }, { provider: c, model: c, weight: 0 }]'));
+    for (const sim of Object.values(env.sims)) sim.setDefault(answer('ok'));
+    await load(240, 8);
+    const seen = counts(env.sims);
+    // Binomial(240, 0.75): sd ≈ 6.7; ±30 is 4.5 sd. (The planner unit test checks 20 000 plans within 1.5 %.)
+    assert.ok(Math.abs((seen.a ?? 0) - 180) <= 30, JSON.stringify(seen));
+    assert.equal((seen.a ?? 0) + (seen.b ?? 0), 240);
+    assert.equal(seen.c, 0);
+  });
+
+  it('priority: the lower tier only serves while the higher one is cooling down', async () => {
+    env = await setup(['a', 'b'], `
+router: { cooldown: { failures: 1, windowMs: 10000, cooldownMs: 400 } }
+${models('weighted', '[{ provider: a, model: a, priority: 0 }, { provider: b, model: b, priority: 1, weight: 100 }]')}`);
+    env.sims.a?.setDefault(answer('a'));
+    env.sims.b?.setDefault(answer('b'));
+    for (let i = 0; i < 20; i++) await ask();
+    assert.deepEqual(counts(env.sims), { a: 20, b: 0 }, 'weight 100 in a lower tier gets nothing');
+    env.sims.a?.enqueue({ kind: 'json', status: 503, body: { error: { message: 'a down' } } });
+    for (let i = 0; i < 5; i++) await ask();
+    assert.deepEqual(counts(env.sims), { a: 21, b: 5 });
+    await sleep(450);
+    for (let i = 0; i < 5; i++) await ask();
+    assert.deepEqual(counts(env.sims), { a: 26, b: 5 });
+  });
+
+  it('least-busy: requests go to the deployment with fewer requests in flight', async () => {
+    env = await setup(['slow', 'fast'], models('least-busy', '[{ provider: slow, model: s }, { provider: fast, model: f }]'));
+    env.sims.slow?.setDefault({ kind: 'delay', ms: 400, then: answer('slow') });
+    env.sims.fast?.setDefault(answer('fast'));
+    const pending: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 24; i++) {
+      pending.push(ask());
+      await sleep(20);
+    }
+    await Promise.all(pending);
+    const seen = counts(env.sims);
+    // The slow one holds each request 400 ms: while it has one in flight, the idle fast one wins.
+    assert.ok((seen.slow ?? 0) <= 3, JSON.stringify(seen));
+    assert.equal((seen.slow ?? 0) + (seen.fast ?? 0), 24);
+  });
+
+  it('latency: after measuring both, the faster deployment gets nearly everything', async () => {
+    env = await setup(['slow', 'fast'], models('latency', '[{ provider: slow, model: s }, { provider: fast, model: f }]'));
+    env.sims.slow?.setDefault({ kind: 'delay', ms: 120, then: answer('slow') });
+    env.sims.fast?.setDefault(answer('fast'));
+    for (let i = 0; i < 30; i++) await ask();
+    const seen = counts(env.sims);
+    // 1 measurement + ~5 % exploration of 28 requests (P(slow > 7) < 0.1 %).
+    assert.ok((seen.slow ?? 0) >= 1 && (seen.slow ?? 0) <= 7, JSON.stringify(seen));
+    assert.equal((seen.slow ?? 0) + (seen.fast ?? 0), 30);
+  });
+
+  it('cost: config order (no pricing yet): the first deployment takes the traffic', async () => {
+    env = await setup(['a', 'b'], models('cost', '[{ provider: a, model: a }, { provider: b, model: b, weight: 50 }]'));
+    env.sims.a?.setDefault(answer('a'));
+    env.sims.b?.setDefault(answer('b'));
+    for (let i = 0; i < 10; i++) await ask();
+    assert.deepEqual(counts(env.sims), { a: 10, b: 0 });
+  });
+});
