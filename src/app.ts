@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { LlmuxConfig, ProviderConfig } from './config/index.ts';
 import { InFlightRequests } from './gateway/in-flight-requests.ts';
+import { ShutdownCutoff } from './gateway/shutdown-cutoff.ts';
 import type { ProviderRuntime, RequestOutcome } from './gateway/types.ts';
 import { KeyRing } from './policy/key-ring.ts';
 import { adapterFor } from './providers/registry.ts';
@@ -55,6 +56,7 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     onStateError: (error) => logger.error({ err: error }, 'router state unavailable; routing without it'),
   });
   const inFlight = new InFlightRequests();
+  const shutdown = new ShutdownCutoff();
   const server = buildServer({
     logger,
     keys: new KeyRing(config.keys),
@@ -62,6 +64,7 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     providers,
     bodyLimitBytes: Math.round(config.server.bodyLimitMb * 1024 * 1024),
     router,
+    shutdown,
     record: (outcome) => store.requestLog.record(toLogRecord(outcome)),
     trackRequest: () => inFlight.begin(),
   });
@@ -70,8 +73,13 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const drained = await closeGracefully(server, connections, inFlight, config.server.shutdownGraceMs);
-      if (!drained.complete) logger.warn({ cut: drained.cut }, 'shutdown grace period over: closed the remaining connections');
+      const drained = await closeGracefully(server, {
+        connections,
+        inFlight,
+        graceMs: config.server.shutdownGraceMs,
+        onGraceOver: () => shutdown.trip(),
+      });
+      if (!drained.complete) logger.warn({ cut: drained.cut }, 'shutdown grace period over: cut the requests still running');
       await httpTransport.close();
       await store.close();
     })();

@@ -7,6 +7,7 @@ import type { ResolvedModel } from '../routing/types.ts';
 import { fromOpenAIChatRequest } from '../surfaces/openai-chat/to-canonical.ts';
 import type { ClientResponse } from './client-response.ts';
 import { type RequestRun, tryModel } from './model-attempts.ts';
+import type { ShutdownCutoff, WatchedRequest } from './shutdown-cutoff.ts';
 import type { SurfaceRenderer } from './translated.ts';
 import type { ProviderRuntime, RequestOutcome } from './types.ts';
 
@@ -15,6 +16,8 @@ export interface ChatHandlerDeps {
   providers: ReadonlyMap<string, ProviderRuntime>;
   /** Plans attempts (strategy, cooldowns) and learns from their outcomes. */
   router: Router;
+  /** Cuts running requests at the end of the shutdown grace period. */
+  shutdown?: ShutdownCutoff;
 }
 
 export interface ChatContext {
@@ -40,11 +43,29 @@ export async function handleChat(
   surface: SurfaceRenderer,
 ): Promise<void> {
   const chain = resolveChain(deps.catalogue, body.model, ctx);
+  const watched = deps.shutdown?.watch(ctx.signal);
+  try {
+    await serveFromChain(deps, ctx, chain, body, client, surface, watched);
+  } finally {
+    watched?.dispose();
+  }
+}
+
+async function serveFromChain(
+  deps: ChatHandlerDeps,
+  ctx: ChatContext,
+  chain: ResolvedModel[],
+  body: OpenAIChatRequest,
+  client: ClientResponse,
+  surface: SurfaceRenderer,
+  watched: WatchedRequest | undefined,
+): Promise<void> {
   let canonical: ChatRequest | undefined;
   const run: RequestRun = {
     router: deps.router,
     providers: deps.providers,
-    signal: ctx.signal,
+    signal: watched?.signal ?? ctx.signal,
+    cutByShutdown: () => watched?.cutByShutdown ?? false,
     outcome: ctx.outcome,
     body,
     client,

@@ -15,6 +15,7 @@ import type { AttemptOutcome } from '../routing/router-state.ts';
 import type { ResolvedModel, RetryPolicy } from '../routing/types.ts';
 import { runAttempt } from './attempt.ts';
 import { healthOutcome } from './attempt-outcome.ts';
+import { shuttingDownError } from './shutdown-cutoff.ts';
 import type { ClientResponse } from './client-response.ts';
 import { toDeploymentTarget } from './deployment-target.ts';
 import type { SurfaceRenderer } from './translated.ts';
@@ -24,7 +25,10 @@ import type { ProviderRuntime, RequestOutcome } from './types.ts';
 export interface RequestRun {
   router: Router;
   providers: ReadonlyMap<string, ProviderRuntime>;
+  /** Aborted when the client leaves or the shutdown grace period ends. */
   signal: AbortSignal;
+  /** True when `signal` was aborted by the shutdown, not by the client. */
+  cutByShutdown(): boolean;
   outcome: RequestOutcome;
   body: OpenAIChatRequest;
   client: ClientResponse;
@@ -53,14 +57,14 @@ export async function tryModel(run: RequestRun, resolved: ResolvedModel): Promis
   let lostClaims = 0;
   let plan: Plan = { candidates: [], reopensAt: undefined };
   for (let tries = 0; tries < policy.attempts; ) {
-    throwIfAborted(run.signal);
+    throwIfAborted(run);
     plan = await run.router.plan(model);
     let pick = choose(plan, failed);
     if (!pick.fresh) {
       if (lastError === undefined) break;
       const waitMs = waitBeforeRetry(policy, ++retriesOnFailed, lastError, pick.candidate, plan.reopensAt, run.router.now());
       if (waitMs === undefined) break;
-      await pause(waitMs, run.signal);
+      await pause(waitMs, run);
       plan = await run.router.plan(model);
       pick = choose(plan, failed);
     }
@@ -139,7 +143,10 @@ async function attemptOn(
       servedBy: { provider: runtime.name, model: target.model, attempts: run.attempts, fallbackModels },
     });
     run.outcome.usage = result.usage;
-    if (result.streamError) {
+    if (result.streamError && run.cutByShutdown()) {
+      run.client.end(run.surface.renderStreamError(shuttingDownError()));
+      run.outcome.errorCode = 'shutting_down';
+    } else if (result.streamError) {
       run.outcome.errorCode = result.streamError.code;
       outcome = healthOutcome(result.streamError, policy);
     } else {
@@ -148,6 +155,7 @@ async function attemptOn(
     }
     return undefined;
   } catch (thrown) {
+    if (run.cutByShutdown()) return shuttingDownError();
     const error =
       thrown instanceof GatewayError
         ? thrown
@@ -159,11 +167,12 @@ async function attemptOn(
   }
 }
 
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new GatewayError('client_closed', 'client closed the request');
+function throwIfAborted(run: RequestRun): void {
+  if (!run.signal.aborted) return;
+  throw run.cutByShutdown() ? shuttingDownError() : new GatewayError('client_closed', 'client closed the request');
 }
 
-async function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms > 0) await sleep(ms, undefined, { signal }).catch(() => undefined);
-  throwIfAborted(signal);
+async function pause(ms: number, run: RequestRun): Promise<void> {
+  if (ms > 0) await sleep(ms, undefined, { signal: run.signal }).catch(() => undefined);
+  throwIfAborted(run);
 }

@@ -17,7 +17,7 @@ export type FailureDecision = 'retry' | 'fallback' | 'final';
 const FALLBACK_ONLY = new Set<string>(['context_length_exceeded', 'content_policy_violation']);
 
 export function decideAfterFailure(error: GatewayError): FailureDecision {
-  if (error.code === 'client_closed') return 'final';
+  if (error.code === 'client_closed' || error.code === 'shutting_down') return 'final';
   if (FALLBACK_ONLY.has(error.code)) return 'fallback';
   return error.retryable ? 'retry' : 'final';
 }

@@ -12,6 +12,8 @@ export interface CloseReport {
 
 /** How often idle connections are closed while draining. */
 const SWEEP_INTERVAL_MS = 50;
+/** After the grace period: time for cut requests to end their responses before connections are destroyed. */
+const CUT_GRACE_MS = 1000;
 /** How long to wait for cut requests to unwind and be recorded. */
 const UNWIND_MS = 2000;
 
@@ -48,25 +50,32 @@ export class ConnectionTracker {
   }
 }
 
+export interface GracefulCloseOptions {
+  connections: ConnectionTracker;
+  inFlight: InFlightRequests;
+  graceMs: number;
+  /** Called when the grace period is over: end the running requests properly (error event, 503). */
+  onGraceOver(): void;
+}
+
 /**
  * Graceful shutdown of the HTTP side: stop listening at once (new connections are refused, new
  * requests on open keep-alive connections get 503), let in-flight requests and streams finish,
- * closing each connection as soon as it goes idle, and after `graceMs` cut what is left. Resolves
- * when every connection is closed and every request handler has finished (and recorded its request).
+ * closing each connection as soon as it goes idle. After `graceMs` the running requests are cut
+ * (`onGraceOver`), and a moment later whatever connection is left is destroyed. Resolves when every
+ * connection is closed and every request handler has finished (and recorded its request).
  */
-export async function closeGracefully(
-  server: FastifyInstance,
-  connections: ConnectionTracker,
-  inFlight: InFlightRequests,
-  graceMs: number,
-): Promise<CloseReport> {
+export async function closeGracefully(server: FastifyInstance, options: GracefulCloseOptions): Promise<CloseReport> {
+  const { connections, inFlight } = options;
   const report: CloseReport = { complete: true, cut: 0 };
   const sweep = setInterval(() => connections.closeIdle(), SWEEP_INTERVAL_MS);
+  let destroyLeftovers: NodeJS.Timeout | undefined;
   const deadline = setTimeout(() => {
     report.complete = false;
     report.cut = inFlight.size;
-    connections.closeAll();
-  }, graceMs);
+    options.onGraceOver();
+    destroyLeftovers = setTimeout(() => connections.closeAll(), CUT_GRACE_MS);
+  }, options.graceMs);
   try {
     const closed = server.close();
     connections.closeIdle();
@@ -74,6 +83,7 @@ export async function closeGracefully(
   } finally {
     clearInterval(sweep);
     clearTimeout(deadline);
+    clearTimeout(destroyLeftovers);
   }
   await inFlight.idle(UNWIND_MS);
   return report;
