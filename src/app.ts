@@ -50,7 +50,8 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
   const router = new Router(new MemoryRouterState({ cooldown: config.router.cooldown }), {
     onCircuitChange: (deployment, change) => {
       const fields = { deployment: deployment.id, provider: deployment.providerName, model: deployment.model };
-      if (change.kind === 'opened') logger.warn({ ...fields, until: new Date(change.until).toISOString() }, 'deployment cooling down');
+      if (change.kind === 'opened')
+        logger.warn({ ...fields, until: new Date(change.until).toISOString() }, 'deployment cooling down');
       else logger.info(fields, 'deployment back in service');
     },
     onStateError: (error) => logger.error({ err: error }, 'router state unavailable; routing without it'),
@@ -79,7 +80,8 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
         graceMs: config.server.shutdownGraceMs,
         onGraceOver: () => shutdown.trip(),
       });
-      if (!drained.complete) logger.warn({ cut: drained.cut }, 'shutdown grace period over: cut the requests still running');
+      if (!drained.complete)
+        logger.warn({ cut: drained.cut }, 'shutdown grace period over: cut the requests still running');
       await httpTransport.close();
       await store.close();
     })();
@@ -92,9 +94,16 @@ function toProviderRuntime(provider: ProviderConfig, httpTransport: Transport): 
   const adapter = adapterFor(provider.type);
   const transport =
     provider.type === 'simulator'
-      ? createSimulatorTransport({ latencyMs: provider.latencyMs, chunkDelayMs: provider.chunkDelayMs, chunkSize: provider.chunkSize })
+      ? createSimulatorTransport({
+          latencyMs: provider.latencyMs,
+          chunkDelayMs: provider.chunkDelayMs,
+          chunkSize: provider.chunkSize,
+        })
       : httpTransport;
-  const baseUrl = ('baseUrl' in provider && provider.baseUrl ? provider.baseUrl : adapter.defaultBaseUrl).replace(/\/+$/, '');
+  const baseUrl = ('baseUrl' in provider && provider.baseUrl ? provider.baseUrl : adapter.defaultBaseUrl).replace(
+    /\/+$/,
+    '',
+  );
   const runtime: ProviderRuntime = { name: provider.name, type: provider.type, adapter, transport, baseUrl };
   if ('apiKey' in provider && provider.apiKey) runtime.apiKey = provider.apiKey;
   if (Object.keys(provider.headers).length > 0) runtime.headers = provider.headers;

@@ -4,7 +4,11 @@ import type { Deployment, ResolvedModel } from '../routing/types.ts';
 import type { ProviderRuntime } from './types.ts';
 
 /** Where one attempt goes: the provider's connection settings overlaid with the deployment's. */
-export function toDeploymentTarget(runtime: ProviderRuntime, deployment: Deployment, resolved: ResolvedModel): DeploymentTarget {
+export function toDeploymentTarget(
+  runtime: ProviderRuntime,
+  deployment: Deployment,
+  resolved: ResolvedModel,
+): DeploymentTarget {
   const model = upstreamModelName(deployment, resolved.wildcardMatch);
   const target: DeploymentTarget = {
     providerName: runtime.name,
@@ -16,6 +20,7 @@ export function toDeploymentTarget(runtime: ProviderRuntime, deployment: Deploym
   if (runtime.apiKey) target.apiKey = runtime.apiKey;
   const headers = { ...runtime.headers, ...deployment.headers };
   if (Object.keys(headers).length > 0) target.headers = headers;
-  if (deployment.bodyOverrides) target.bodyOverrides = deployment.bodyOverrides as DeploymentTarget['bodyOverrides'] & object;
+  if (deployment.bodyOverrides)
+    target.bodyOverrides = deployment.bodyOverrides as DeploymentTarget['bodyOverrides'] & object;
   return target;
 }

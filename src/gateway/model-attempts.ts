@@ -15,9 +15,9 @@ import type { AttemptOutcome } from '../routing/router-state.ts';
 import type { ResolvedModel, RetryPolicy } from '../routing/types.ts';
 import { runAttempt } from './attempt.ts';
 import { healthOutcome } from './attempt-outcome.ts';
-import { shuttingDownError } from './shutdown-cutoff.ts';
 import type { ClientResponse } from './client-response.ts';
 import { toDeploymentTarget } from './deployment-target.ts';
+import { shuttingDownError } from './shutdown-cutoff.ts';
 import type { SurfaceRenderer } from './translated.ts';
 import type { ProviderRuntime, RequestOutcome } from './types.ts';
 
@@ -62,7 +62,14 @@ export async function tryModel(run: RequestRun, resolved: ResolvedModel): Promis
     let pick = choose(plan, failed);
     if (!pick.fresh) {
       if (lastError === undefined) break;
-      const waitMs = waitBeforeRetry(policy, ++retriesOnFailed, lastError, pick.candidate, plan.reopensAt, run.router.now());
+      const waitMs = waitBeforeRetry(
+        policy,
+        ++retriesOnFailed,
+        lastError,
+        pick.candidate,
+        plan.reopensAt,
+        run.router.now(),
+      );
       if (waitMs === undefined) break;
       await pause(waitMs, run);
       plan = await run.router.plan(model);

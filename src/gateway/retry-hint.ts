@@ -5,7 +5,10 @@ import { retryHintFromHeaders } from '../routing/retry-policy.ts';
  * Adds the upstream's retry hint (ms precision, `retry-after-ms` first) to an error an adapter
  * parsed from an upstream response, so that every provider gets the same retry timing.
  */
-export function withRetryHint(error: GatewayError, headers: Record<string, string | string[] | undefined>): GatewayError {
+export function withRetryHint(
+  error: GatewayError,
+  headers: Record<string, string | string[] | undefined>,
+): GatewayError {
   if (error.retryAfterMs !== undefined) return error;
   const hintMs = retryHintFromHeaders(headers);
   if (hintMs === undefined) return error;

@@ -48,5 +48,8 @@ export class ShutdownCutoff {
 }
 
 export function shuttingDownError(): GatewayError {
-  return new GatewayError('shutting_down', 'llmux is shutting down: the request was cut at the end of the grace period');
+  return new GatewayError(
+    'shutting_down',
+    'llmux is shutting down: the request was cut at the end of the grace period',
+  );
 }

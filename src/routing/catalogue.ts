@@ -24,8 +24,15 @@ export class ModelCatalogue {
     const model = this.exact.get(name);
     if (model) return { model, wildcardMatch: undefined };
     for (const entry of this.wildcards) {
-      if (name.length > entry.prefix.length + entry.suffix.length && name.startsWith(entry.prefix) && name.endsWith(entry.suffix)) {
-        return { model: entry.model, wildcardMatch: name.slice(entry.prefix.length, name.length - entry.suffix.length) };
+      if (
+        name.length > entry.prefix.length + entry.suffix.length &&
+        name.startsWith(entry.prefix) &&
+        name.endsWith(entry.suffix)
+      ) {
+        return {
+          model: entry.model,
+          wildcardMatch: name.slice(entry.prefix.length, name.length - entry.suffix.length),
+        };
       }
     }
     return undefined;

@@ -9,8 +9,9 @@
  * - half-open → closed when the probe succeeds; → open again when it fails.
  * Outcomes of attempts that were not the probe change nothing while the circuit is open or half-open.
  */
-import type { CooldownPolicy } from './types.ts';
+
 import type { AttemptOutcome, CircuitChange, CircuitView } from './router-state.ts';
+import type { CooldownPolicy } from './types.ts';
 
 export interface CircuitRecord {
   /** Times of recent retryable failures while closed. */

@@ -68,7 +68,8 @@ describe('planner', () => {
   it('weighted: with Math.random too, 5 000 plans stay within tolerance', () => {
     const m = model('weighted', [{ weight: 1 }, { weight: 4 }]);
     let second = 0;
-    for (let i = 0; i < 5000; i++) if (planDeployments(m, snapshots(2), context(Math.random)).candidates[0]?.deployment.id === 'm#1') second++;
+    for (let i = 0; i < 5000; i++)
+      if (planDeployments(m, snapshots(2), context(Math.random)).candidates[0]?.deployment.id === 'm#1') second++;
     assert.ok(Math.abs(second / 5000 - 0.8) < 0.04, `m#1 first ${second} / 5000`);
   });
 
@@ -114,12 +115,17 @@ describe('planner', () => {
 
   it('priority: config order within a tier, weights ignored', () => {
     const m = model('priority', [{ weight: 1 }, { weight: 100 }, { weight: 5 }]);
-    for (let i = 0; i < 50; i++) assert.deepEqual(order(planDeployments(m, snapshots(3), context(Math.random))), ['m#0', 'm#1', 'm#2']);
+    for (let i = 0; i < 50; i++)
+      assert.deepEqual(order(planDeployments(m, snapshots(3), context(Math.random))), ['m#0', 'm#1', 'm#2']);
   });
 
   it('least-busy: fewest in-flight requests first', () => {
     const m = model('least-busy', [{}, {}, {}]);
-    const plan = planDeployments(m, snapshots(3, { 0: { inFlight: 4 }, 1: { inFlight: 9 }, 2: { inFlight: 1 } }), context(seeded(3)));
+    const plan = planDeployments(
+      m,
+      snapshots(3, { 0: { inFlight: 4 }, 1: { inFlight: 9 }, 2: { inFlight: 1 } }),
+      context(seeded(3)),
+    );
     assert.deepEqual(order(plan), ['m#2', 'm#0', 'm#1']);
   });
 
@@ -148,7 +154,10 @@ describe('planner', () => {
 
   it('latency: explores another deployment about `explorationRate` of the time', () => {
     const m = model('latency', [{}, {}]);
-    const measured = snapshots(2, { 0: { latency: { ewmaMs: 500, samples: 9 } }, 1: { latency: { ewmaMs: 20, samples: 9 } } });
+    const measured = snapshots(2, {
+      0: { latency: { ewmaMs: 500, samples: 9 } },
+      1: { latency: { ewmaMs: 20, samples: 9 } },
+    });
     const random = seeded(5);
     let explored = 0;
     const N = 10_000;

@@ -21,7 +21,11 @@ export interface Plan {
  * Orders a model's deployments for the next attempt. Open circuits and half-open ones whose probe
  * is taken are left out; a half-open one with its probe free is a candidate like any other.
  */
-export function planDeployments(model: PublicModel, snapshots: readonly DeploymentSnapshot[], context: StrategyContext): Plan {
+export function planDeployments(
+  model: PublicModel,
+  snapshots: readonly DeploymentSnapshot[],
+  context: StrategyContext,
+): Plan {
   const tiers = new Map<number, TierCandidate[]>();
   let reopensAt: number | undefined;
   model.deployments.forEach((deployment, configIndex) => {
@@ -29,7 +33,8 @@ export function planDeployments(model: PublicModel, snapshots: readonly Deployme
     if (!snapshot) return;
     const { circuit } = snapshot;
     if (circuit.state === 'open' || (circuit.state === 'half-open' && !circuit.probeAvailable)) {
-      if (circuit.reopensAt !== undefined) reopensAt = Math.min(reopensAt ?? Number.POSITIVE_INFINITY, circuit.reopensAt);
+      if (circuit.reopensAt !== undefined)
+        reopensAt = Math.min(reopensAt ?? Number.POSITIVE_INFINITY, circuit.reopensAt);
       return;
     }
     const tier = tiers.get(deployment.priority) ?? [];

@@ -13,7 +13,11 @@ import {
 const POLICY = { attempts: 5, backoffMs: 200, maxBackoffMs: 1000, maxRetryAfterMs: 5000 };
 
 const upstream = (status: number, code: ConstructorParameters<typeof GatewayError>[0] = 'upstream_error') =>
-  new GatewayError(code, `HTTP ${status}`, { status, upstreamStatus: status, retryable: status === 408 || status === 409 || status === 429 || status >= 500 });
+  new GatewayError(code, `HTTP ${status}`, {
+    status,
+    upstreamStatus: status,
+    retryable: status === 408 || status === 409 || status === 429 || status >= 500,
+  });
 
 describe('retry policy', () => {
   it('retries connection errors, timeouts, broken bodies, 408, 409, 429 and 5xx', () => {
@@ -43,8 +47,14 @@ describe('retry policy', () => {
   });
 
   it('waits for the retry hint when within maxRetryAfterMs, else backs off exponentially with jitter', () => {
-    assert.equal(retryDelayMs(POLICY, 1, 1500, () => 0.5), 1500);
-    assert.equal(retryDelayMs(POLICY, 1, 0, () => 0.5), 0);
+    assert.equal(
+      retryDelayMs(POLICY, 1, 1500, () => 0.5),
+      1500,
+    );
+    assert.equal(
+      retryDelayMs(POLICY, 1, 0, () => 0.5),
+      0,
+    );
     for (const [retry, base] of [
       [1, 200],
       [2, 400],
@@ -52,10 +62,22 @@ describe('retry policy', () => {
       [4, 1000],
       [9, 1000],
     ] as const) {
-      assert.equal(retryDelayMs(POLICY, retry, undefined, () => 0), base, `retry ${retry} without jitter`);
-      assert.equal(retryDelayMs(POLICY, retry, undefined, () => 1), base * 0.75, `retry ${retry} with full jitter`);
+      assert.equal(
+        retryDelayMs(POLICY, retry, undefined, () => 0),
+        base,
+        `retry ${retry} without jitter`,
+      );
+      assert.equal(
+        retryDelayMs(POLICY, retry, undefined, () => 1),
+        base * 0.75,
+        `retry ${retry} with full jitter`,
+      );
     }
-    assert.equal(retryDelayMs(POLICY, 1, 60_000, () => 0), 200, 'a hint above the cap is ignored');
+    assert.equal(
+      retryDelayMs(POLICY, 1, 60_000, () => 0),
+      200,
+      'a hint above the cap is ignored',
+    );
   });
 
   it('reads retry-after-ms before retry-after (seconds or HTTP date)', () => {

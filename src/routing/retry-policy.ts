@@ -41,7 +41,12 @@ export function retryHintMs(error: GatewayError): number | undefined {
  * hint when it is at most `maxRetryAfterMs`, else `backoffMs · 2^(retry-1)` capped at
  * `maxBackoffMs`, minus up to 25 % jitter.
  */
-export function retryDelayMs(policy: RetryPolicy, retry: number, hintMs: number | undefined, random = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  retry: number,
+  hintMs: number | undefined,
+  random = Math.random,
+): number {
   if (hintMs !== undefined && hintMs <= policy.maxRetryAfterMs) return hintMs;
   const base = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, retry - 1));
   return Math.round(base * (1 - 0.25 * random()));

@@ -26,12 +26,18 @@ const MODEL: PublicModel = {
 
 describe('router with the in-memory state', () => {
   it('counts in-flight attempts and keeps a moving average of time to first byte', async () => {
-    const state = new MemoryRouterState({ cooldown: { failures: 3, windowMs: 1000, cooldownMs: 100 }, latencyAlpha: 0.5 });
+    const state = new MemoryRouterState({
+      cooldown: { failures: 3, windowMs: 1000, cooldownMs: 100 },
+      latencyAlpha: 0.5,
+    });
     const router = new Router(state, { now: () => 0 });
     const [d0] = MODEL.deployments as [Deployment];
     await router.attemptStarted(d0);
     await router.attemptStarted(d0);
-    assert.deepEqual((await router.plan(MODEL)).candidates.map((c) => c.deployment.id), ['m#1', 'm#0']);
+    assert.deepEqual(
+      (await router.plan(MODEL)).candidates.map((c) => c.deployment.id),
+      ['m#1', 'm#0'],
+    );
     await router.attemptFinished(d0, { kind: 'success', firstByteMs: 100 }, false);
     await router.attemptFinished(d0, { kind: 'success', firstByteMs: 300 }, false);
     const [snapshot] = state.snapshot(['m#0'], 0);
@@ -49,13 +55,19 @@ describe('router with the in-memory state', () => {
     const [d0] = MODEL.deployments as [Deployment];
     await router.attemptStarted(d0);
     await router.attemptFinished(d0, { kind: 'failure', rateLimited: false, retryAfterMs: undefined }, false);
-    assert.deepEqual((await router.plan(MODEL)).candidates.map((c) => c.deployment.id), ['m#1']);
+    assert.deepEqual(
+      (await router.plan(MODEL)).candidates.map((c) => c.deployment.id),
+      ['m#1'],
+    );
     now = 60;
     const [probe] = (await router.plan(MODEL)).candidates.filter((c) => c.deployment.id === 'm#0');
     assert.ok(probe?.probe);
     assert.equal(await router.claim(probe, 1000), true);
     assert.equal(await router.claim(probe, 1000), false);
-    assert.deepEqual((await router.plan(MODEL)).candidates.map((c) => c.deployment.id), ['m#1']);
+    assert.deepEqual(
+      (await router.plan(MODEL)).candidates.map((c) => c.deployment.id),
+      ['m#1'],
+    );
     await router.attemptFinished(d0, { kind: 'success', firstByteMs: 5 }, true);
     assert.deepEqual(changes, ['m#0 opened', 'm#0 closed']);
   });

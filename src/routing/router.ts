@@ -38,13 +38,15 @@ export class Router {
   async plan(model: PublicModel): Promise<Plan> {
     const now = this.now();
     const ids = model.deployments.map((deployment) => deployment.id);
-    const snapshots = await this.guard(() => this.state.snapshot(ids, now), () =>
-      ids.map((id) => ({
-        id,
-        inFlight: 0,
-        latency: undefined,
-        circuit: { state: 'closed' as const, reopensAt: undefined, probeAvailable: false },
-      })),
+    const snapshots = await this.guard(
+      () => this.state.snapshot(ids, now),
+      () =>
+        ids.map((id) => ({
+          id,
+          inFlight: 0,
+          latency: undefined,
+          circuit: { state: 'closed' as const, reopensAt: undefined, probeAvailable: false },
+        })),
     );
     return planDeployments(model, snapshots, this.context);
   }
@@ -52,11 +54,17 @@ export class Router {
   /** Takes a candidate for an attempt: always granted when closed; half-open only to the one probe. */
   async claim(candidate: Candidate, leaseMs: number): Promise<boolean> {
     if (!candidate.probe) return true;
-    return this.guard(() => this.state.claimProbe(candidate.deployment.id, this.now(), leaseMs), () => false);
+    return this.guard(
+      () => this.state.claimProbe(candidate.deployment.id, this.now(), leaseMs),
+      () => false,
+    );
   }
 
   async attemptStarted(deployment: Deployment): Promise<void> {
-    await this.guard(() => this.state.attemptStarted(deployment.id), () => undefined);
+    await this.guard(
+      () => this.state.attemptStarted(deployment.id),
+      () => undefined,
+    );
   }
 
   async attemptFinished(deployment: Deployment, outcome: AttemptOutcome, probe: boolean): Promise<void> {

@@ -32,14 +32,17 @@ describe('routing: fallbacks', () => {
     env.sims.a?.enqueue(failure(500, 'a down'));
     env.sims.b?.enqueue(failure(502, 'b down'));
     env.sims.c?.enqueue(answer('the cheap model answers'));
-    const { data, response } = await env.client.chat.completions.create({ model: 'smart', messages: USER }).withResponse();
+    const { data, response } = await env.client.chat.completions
+      .create({ model: 'smart', messages: USER })
+      .withResponse();
     assert.equal(data.choices[0]?.message.content, 'the cheap model answers');
     assert.equal(response.headers.get('x-llmux-fallback'), 'smart, cheap');
     assert.equal(response.headers.get('x-llmux-provider'), 'c');
     assert.equal(response.headers.get('x-llmux-model'), 'up-c');
     assert.equal(response.headers.get('x-llmux-attempts'), '3');
     assert.deepEqual(counts(env.sims), { a: 1, b: 1, c: 1, d: 0 });
-    assert.equal((env.sims.c?.requests[0]?.json as { model?: string }).model, 'up-c');
+    const upstreamBody = env.sims.c?.requests[0]?.json as { model?: string } | undefined;
+    assert.equal(upstreamBody?.model, 'up-c');
     const row = await logRow(env.llmux, response.headers.get('x-request-id'));
     assert.equal(row.publicModel, 'smart');
     assert.equal(row.fallbackModels, 'smart,cheap');
@@ -71,7 +74,9 @@ describe('routing: fallbacks', () => {
       env = await setup(['a', 'b', 'c', 'd'], CONFIG);
       env.sims.a?.enqueue(failure(400, `rejected: ${code}`, { code }));
       env.sims.c?.enqueue(answer('the fallback has room'));
-      const { data, response } = await env.client.chat.completions.create({ model: 'smart', messages: USER }).withResponse();
+      const { data, response } = await env.client.chat.completions
+        .create({ model: 'smart', messages: USER })
+        .withResponse();
       assert.equal(data.choices[0]?.message.content, 'the fallback has room');
       assert.equal(response.headers.get('x-llmux-fallback'), 'smart, cheap');
       assert.deepEqual(counts(env.sims), { a: 1, b: 0, c: 1, d: 0 });
@@ -104,14 +109,17 @@ describe('routing: fallbacks', () => {
   });
 
   it('all deployments cooling and no fallback: 503 no_deployment_available with retry-after = the earliest cooldown end', async () => {
-    env = await setup(['a'], `
+    env = await setup(
+      ['a'],
+      `
 router:
   cooldown: { failures: 1, windowMs: 60000, cooldownMs: 4000 }
   retry: { attempts: 1, backoffMs: 10, maxBackoffMs: 20, maxRetryAfterMs: 1000 }
 models:
   - name: solo
     deployments: [{ provider: a, model: up-a }]
-`);
+`,
+    );
     env.sims.a?.enqueue(failure(500, 'a down'));
     const first = await rejection(env.client.chat.completions.create({ model: 'solo', messages: USER }));
     assert.ok(first instanceof APIError);

@@ -23,19 +23,40 @@ export function answer(content: string, usage = { prompt_tokens: 5, completion_t
   };
 }
 
+/** `step`, played after `ms`. */
+export function delayed(ms: number, step: Step): Step {
+  // biome-ignore lint/suspicious/noThenProperty: the simulator's step format names its continuation `then`
+  return { kind: 'delay', ms, then: step };
+}
+
 /** An upstream error in the OpenAI envelope. */
-export function failure(status: number, message: string, extra: { code?: string; headers?: Record<string, string> } = {}): Step {
+export function failure(
+  status: number,
+  message: string,
+  extra: { code?: string; headers?: Record<string, string> } = {},
+): Step {
   const step: Step = {
     kind: 'json',
     status,
-    body: { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: extra.code ?? null } },
+    body: {
+      error: {
+        message,
+        type: status >= 500 ? 'server_error' : 'invalid_request_error',
+        param: null,
+        code: extra.code ?? null,
+      },
+    },
   };
   if (extra.headers) step.headers = extra.headers;
   return step;
 }
 
 /** One `chat.completion.chunk` SSE frame (with optional usage, as vLLM's continuous usage stats send). */
-export function chunkFrame(delta: Record<string, unknown>, finishReason: string | null = null, usage?: Record<string, number>): string {
+export function chunkFrame(
+  delta: Record<string, unknown>,
+  finishReason: string | null = null,
+  usage?: Record<string, number>,
+): string {
   const chunk: Record<string, unknown> = {
     id: 'chatcmpl-sim',
     object: 'chat.completion.chunk',
@@ -48,10 +69,22 @@ export function chunkFrame(delta: Record<string, unknown>, finishReason: string 
 }
 
 /** A whole streamed answer: one frame per piece, a finish frame, a usage frame and [DONE]. */
-export function streamFrames(pieces: string[], usage = { prompt_tokens: 5, completion_tokens: pieces.length }): string[] {
-  const usageChunk = { id: 'chatcmpl-sim', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'sim-model', choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } };
+export function streamFrames(
+  pieces: string[],
+  usage = { prompt_tokens: 5, completion_tokens: pieces.length },
+): string[] {
+  const usageChunk = {
+    id: 'chatcmpl-sim',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model: 'sim-model',
+    choices: [],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  };
   return [
-    ...pieces.map((piece, index) => chunkFrame(index === 0 ? { role: 'assistant', content: piece } : { content: piece })),
+    ...pieces.map((piece, index) =>
+      chunkFrame(index === 0 ? { role: 'assistant', content: piece } : { content: piece }),
+    ),
     chunkFrame({}, 'stop'),
     `data: ${JSON.stringify(usageChunk)}\n\n`,
     'data: [DONE]\n\n',
@@ -72,7 +105,9 @@ export interface RoutingSetup {
 export async function setup(names: string[], yaml: string): Promise<RoutingSetup> {
   const sims: Record<string, Simulator> = {};
   for (const name of names) sims[name] = await startUpstreamSimulator();
-  const providers = names.map((name) => `  ${name}: { type: openai-compatible, baseUrl: "${sims[name]?.url}/v1" }`).join('\n');
+  const providers = names
+    .map((name) => `  ${name}: { type: openai-compatible, baseUrl: "${sims[name]?.url}/v1" }`)
+    .join('\n');
   const llmux = await startLlmux(`providers:\n${providers}\n${yaml}`);
   const client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 15_000 });
   return {
