@@ -71,7 +71,7 @@ function usageFrameOf(body: Buffer): { frame: string; usage: JsonRecord } {
   });
   assert.equal(found.length, 1, 'fixture should have exactly one usage frame');
   const [only] = found;
-  assert.ok(only);
+  assert.ok(only, 'only');
   return only;
 }
 
@@ -189,7 +189,7 @@ const STREAM_CASES: StreamCase[] = [
     check: (frames) => {
       assert.equal(contentOf(frames), 'Foo!');
       const withLogprobs = choiceDeltas(frames).filter((choice) => isRecord(choice.logprobs));
-      assert.ok(withLogprobs.length >= 2);
+      assert.ok(withLogprobs.length >= 2, 'withLogprobs.length >= 2');
     },
   },
   {
@@ -242,7 +242,7 @@ const STREAM_CASES: StreamCase[] = [
       ...userAsks("What's the weather like in SF? Answer in JSON."),
       response_format: { type: 'json_object' },
     },
-    check: (frames) => assert.ok(isRecord(JSON.parse(contentOf(frames)))),
+    check: (frames) => assert.ok(isRecord(JSON.parse(contentOf(frames))), 'isRecord(JSON.parse(contentOf(frames)))'),
   },
   {
     name: 'usage:null on every chunk + obfuscation (openai-text.chunks.txt)',
@@ -250,10 +250,13 @@ const STREAM_CASES: StreamCase[] = [
     bytes: () => loadChunksAsSse('openai/vercel-ai/openai-text.chunks.txt', 'openai'),
     request: userAsks('Invent a new holiday and describe its traditions.'),
     check: (frames) => {
-      assert.ok(frames.every((frame) => typeof frame.obfuscation === 'string'));
+      assert.ok(
+        frames.every((frame) => typeof frame.obfuscation === 'string'),
+        "frames.every((frame) => typeof frame.obfuscation === 'string')",
+      );
       const usageObjects = frames.filter((frame) => isRecord(frame.usage)).length;
       assert.equal(frames.filter((frame) => frame.usage === null).length, frames.length - usageObjects);
-      assert.ok(frames.length > 250);
+      assert.ok(frames.length > 250, 'frames.length > 250');
     },
   },
   {
@@ -264,7 +267,7 @@ const STREAM_CASES: StreamCase[] = [
     check: (frames) => {
       const first = frames[0];
       assert.deepEqual(first?.choices, []);
-      assert.ok(Array.isArray(first?.prompt_filter_results));
+      assert.ok(Array.isArray(first?.prompt_filter_results), 'Array.isArray(first?.prompt_filter_results)');
       assert.equal(first?.usage, undefined);
       assert.equal(contentOf(frames), 'Capital of Denmark.');
     },
@@ -300,8 +303,11 @@ const STREAM_CASES: StreamCase[] = [
           isRecord(entry) && Array.isArray(entry.top_logprobs) ? entry.top_logprobs.length : -1,
         );
       });
-      assert.ok(top.length > 100);
-      assert.ok(top.every((count) => count === 3));
+      assert.ok(top.length > 100, 'top.length > 100');
+      assert.ok(
+        top.every((count) => count === 3),
+        'top.every((count) => count === 3)',
+      );
     },
   },
 ];
@@ -358,7 +364,7 @@ models:
     const result = await post(body);
     assert.equal(sim.requests.length, before + 1, 'exactly one upstream request');
     const received = sim.requests[before];
-    assert.ok(received);
+    assert.ok(received, 'received');
     return { result, upstream: recordAt(received.json, 'upstream body'), headers: flatHeaders(received.headers) };
   }
 
@@ -446,7 +452,10 @@ models:
       stream_options: { include_usage: false, include_obfuscation: false },
     };
     const { result, upstream } = await exchange(body);
-    assert.ok(result.body.equals(withoutUsageFrame(loadRawSse(rel))));
+    assert.ok(
+      result.body.equals(withoutUsageFrame(loadRawSse(rel))),
+      'result.body.equals(withoutUsageFrame(loadRawSse(rel)))',
+    );
     assert.deepEqual(upstream.stream_options, { include_usage: true, include_obfuscation: false });
   });
 
@@ -486,7 +495,7 @@ models:
     it(`dotnet ${file} #${index} through an openai provider: recorded request forwarded as is, response byte-exact`, async () => {
       const rel = `openai/openai-dotnet/${file}`;
       const entry = loadDotnetRecord(rel).entries[index];
-      assert.ok(entry);
+      assert.ok(entry, 'entry');
       const recorded = recordAt(entry.requestBody, 'recorded request');
       sim.enqueue(dotnetStep(rel, index));
       const { result, upstream, headers } = await exchange({ ...recorded, model: `oai/${String(recorded.model)}` });
@@ -635,12 +644,12 @@ models:
     function recordedError(rel: string): { status: number; error: JsonRecord } {
       if (rel.endsWith('.yaml')) {
         const interaction = loadCassette(rel).interactions[0];
-        assert.ok(interaction);
+        assert.ok(interaction, 'interaction');
         return { status: interaction.response.status, error: recordAt(json(interaction.response.body).error, 'error') };
       }
       if (rel.includes('openai-dotnet/')) {
         const entry = loadDotnetRecord(rel).entries[0];
-        assert.ok(entry);
+        assert.ok(entry, 'entry');
         return { status: entry.status, error: recordAt(json(entry.responseBody).error, 'error') };
       }
       return { status: 400, error: recordAt(json(readFixture(rel)).error, 'error') };
@@ -658,7 +667,7 @@ models:
         assert.equal(result.status, errorCase.status, 'upstream status kept; not retried');
         assert.match(result.headers['content-type'] ?? '', /^application\/json/);
         const requestId = result.headers['x-request-id'];
-        assert.ok(requestId);
+        assert.ok(requestId, 'requestId');
         assert.notEqual(requestId, 'Sanitized', "llmux's own request id, not the upstream's");
         const error = recordAt(json(result.body).error, 'error');
         assert.equal(error.message, `${String(recorded.error.message)} (request id: ${requestId})`);
@@ -673,11 +682,11 @@ models:
 
     it('an upstream message echoing the upstream key is redacted', async () => {
       const entry = loadDotnetRecord('openai/openai-dotnet/AuthFailure.json').entries[0];
-      assert.ok(entry);
+      assert.ok(entry, 'entry');
       const body = json(entry.responseBody);
       const error = recordAt(body.error, 'error');
       const message = String(error.message).replace(/not-a-re\*+ized/, OPENAI_KEY);
-      assert.ok(message.includes(OPENAI_KEY));
+      assert.ok(message.includes(OPENAI_KEY), 'message.includes(OPENAI_KEY)');
       sim.enqueue({ kind: 'json', status: 401, body: { error: { ...error, message } } });
       const { result } = await exchange({ model: 'oai/gpt-4o-mini', ...userAsks('hi') });
       assert.equal(result.status, 401);

@@ -71,7 +71,7 @@ function fixtureUsage(chunks: JsonRecord[]): JsonRecord {
 
 function dotnetEntry(rel: string, index = 0): { request: JsonRecord; response: JsonRecord } {
   const entry = loadDotnetRecord(rel).entries[index];
-  assert.ok(entry);
+  assert.ok(entry, 'entry');
   return {
     request: recordAt(entry.requestBody, 'request'),
     response: recordAt(JSON.parse(entry.responseBody.toString('utf8')) as unknown, 'response'),
@@ -169,7 +169,7 @@ keys:
   const lastUpstreamBody = (): JsonRecord => recordAt(sim.requests.at(-1)?.json, 'upstream body');
 
   async function logRecord(requestId: string | null) {
-    assert.ok(requestId);
+    assert.ok(requestId, 'requestId');
     return waitFor(`request log row ${requestId}`, async () => {
       await llmux.app.store.requestLog.flush();
       const rows = await llmux.app.store.listRequests({ limit: 10_000 });
@@ -245,8 +245,14 @@ keys:
       const chunks = await collect(stream);
       assert.equal(chunks.length, fixture.length - 1);
       assert.equal(contentOf(chunks), fixtureContent(fixture));
-      assert.ok(chunks.every((chunk) => chunk.usage === undefined || chunk.usage === null));
-      assert.ok(chunks.every((chunk) => chunk.choices.length === 1));
+      assert.ok(
+        chunks.every((chunk) => chunk.usage === undefined || chunk.usage === null),
+        'chunks.every((chunk) => chunk.usage === undefined || chunk.usage === null)',
+      );
+      assert.ok(
+        chunks.every((chunk) => chunk.choices.length === 1),
+        'chunks.every((chunk) => chunk.choices.length === 1)',
+      );
       assert.deepEqual(lastUpstreamBody().stream_options, { include_usage: true });
       const row = await logRecord(response.headers.get('x-request-id'));
       assert.equal(row.inputTokens, fixtureUsage(fixture).prompt_tokens);
@@ -314,7 +320,7 @@ keys:
       const message = final.choices[0]?.message;
       assert.equal(message?.content, 'PRE_TOOL');
       const call = message?.tool_calls?.[0];
-      assert.ok(call && call.type === 'function');
+      assert.ok(call && call.type === 'function', "call && call.type === 'function'");
       assert.equal(call.id, 'call_NZa7xqfefoaMI2YYHowVXVlU');
       assert.equal(call.function.name, 'weather');
       assert.equal(call.function.arguments, '{}');
@@ -418,7 +424,8 @@ keys:
         calls.map((call) => call.function.name),
         ['GetWeatherArgs', 'get_stock_price'],
       );
-      for (const call of calls) assert.ok(isRecord(JSON.parse(call.function.arguments)));
+      for (const call of calls)
+        assert.ok(isRecord(JSON.parse(call.function.arguments)), 'isRecord(JSON.parse(call.function.arguments))');
       assert.equal(final.choices[0]?.finish_reason, 'tool_calls');
     });
 
@@ -533,7 +540,7 @@ keys:
     it('missing key → 401 invalid_api_key with a request id', async () => {
       const result = await raw('/v1/chat/completions', { body: hello });
       assert.equal(result.status, 401);
-      assert.ok(result.requestId);
+      assert.ok(result.requestId, 'result.requestId');
       const error = errorOf(result.text);
       assert.equal(error.code, 'invalid_api_key');
       assert.equal(error.type, 'invalid_request_error');
@@ -549,7 +556,7 @@ keys:
       );
       assert.equal(error.status, 401);
       assert.equal(error.code, 'invalid_api_key');
-      assert.ok(error.requestID);
+      assert.ok(error.requestID, 'error.requestID');
       assert.equal(error.headers?.get('x-request-id'), error.requestID);
       assert.ok(!error.message.includes('sk-llmux-wrong-key'), 'the presented key is not echoed');
       const models = await rejection(wrong.models.list(), AuthenticationError);
@@ -561,11 +568,11 @@ keys:
         sim.enqueue(dotnetStep(HELLO));
         const ok = await raw('/v1/chat/completions', { headers: { [header]: TEST_KEY }, body: hello });
         assert.equal(ok.status, 200);
-        assert.ok(ok.requestId);
+        assert.ok(ok.requestId, 'ok.requestId');
         assert.equal(recordAt(JSON.parse(ok.text) as unknown, 'body').id, 'chatcmpl-D8dUjRkJNE7oAraZr6I7Jy8l3f2eU');
         const bad = await raw('/v1/chat/completions', { headers: { [header]: 'sk-llmux-nope-0000' }, body: hello });
         assert.equal(bad.status, 401);
-        assert.ok(bad.requestId);
+        assert.ok(bad.requestId, 'bad.requestId');
         assert.equal(errorOf(bad.text).code, 'invalid_api_key');
       });
     }
@@ -576,7 +583,7 @@ keys:
         body: '{"model": "gpt-test", "messages": [',
       });
       assert.equal(result.status, 400);
-      assert.ok(result.requestId);
+      assert.ok(result.requestId, 'result.requestId');
       const error = errorOf(result.text);
       assert.equal(error.type, 'invalid_request_error');
       assert.equal(error.param, 'body');
@@ -635,7 +642,7 @@ keys:
         assert.equal(error.type, 'invalid_request_error');
         assert.ok(error.message.includes(bad.param), error.message);
         assert.match(error.message, /\(request id: [^)]+\)$/);
-        assert.ok(error.requestID);
+        assert.ok(error.requestID, 'error.requestID');
         assert.equal(sim.requests.length, 0, 'nothing reached the upstream');
       });
     }
@@ -649,7 +656,7 @@ keys:
       assert.equal(error.code, 'model_not_found');
       assert.equal(error.param, 'model');
       assert.match(error.message, /gpt-nope/);
-      assert.ok(error.requestID);
+      assert.ok(error.requestID, 'error.requestID');
     });
 
     it("a model outside the key's allow-list is not found either", async () => {
@@ -672,7 +679,7 @@ keys:
       );
       assert.equal(error.status, 413);
       assert.equal(error.type, 'invalid_request_error');
-      assert.ok(error.requestID);
+      assert.ok(error.requestID, 'error.requestID');
       assert.match(error.message, /larger than the limit/);
       assert.equal(sim.requests.length, 0);
     });
@@ -825,7 +832,7 @@ keys:
       for (const path of ['/health', '/health?probe=1']) {
         const response = await request(`${llmux.url}${path}`);
         assert.equal(response.statusCode, 200, path);
-        assert.ok(response.headers['x-request-id']);
+        assert.ok(response.headers['x-request-id'], "response.headers['x-request-id']");
         assert.deepEqual(await response.body.json(), { status: 'ok' });
       }
       const guarded = await request(`${llmux.url}/v1/models?x=/health`);
@@ -845,7 +852,7 @@ keys:
       assert.equal(data.object, 'chat.completion');
       assert.equal(data.choices[0]?.message.content, expected);
       assert.equal(data.choices[0]?.finish_reason, 'stop');
-      assert.ok((data.usage?.prompt_tokens ?? 0) > 0);
+      assert.ok((data.usage?.prompt_tokens ?? 0) > 0, '(data.usage?.prompt_tokens ?? 0) > 0');
       assert.equal(response.headers.get('x-llmux-provider'), 'sim');
       assert.equal(response.headers.get('x-llmux-model'), 'demo');
     });
@@ -861,7 +868,10 @@ keys:
       );
       assert.equal(contentOf(chunks), expected);
       assert.ok(chunks.length > 3, 'several content chunks');
-      assert.ok((chunks.at(-1)?.usage?.completion_tokens ?? 0) > 0);
+      assert.ok(
+        (chunks.at(-1)?.usage?.completion_tokens ?? 0) > 0,
+        '(chunks.at(-1)?.usage?.completion_tokens ?? 0) > 0',
+      );
       const streamedWithout = await collect(
         await client.chat.completions.create({
           model: 'demo',
@@ -870,7 +880,10 @@ keys:
         }),
       );
       assert.equal(contentOf(streamedWithout), expected);
-      assert.ok(streamedWithout.every((chunk) => !chunk.usage));
+      assert.ok(
+        streamedWithout.every((chunk) => !chunk.usage),
+        'streamedWithout.every((chunk) => !chunk.usage)',
+      );
     });
 
     it('tools: a tool call with arguments sampled from the schema, streamed and not', async () => {
@@ -890,14 +903,14 @@ keys:
       const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
       const completion = await client.chat.completions.create({ model: 'demo', messages, tools });
       const call = completion.choices[0]?.message.tool_calls?.[0];
-      assert.ok(call && call.type === 'function');
+      assert.ok(call && call.type === 'function', "call && call.type === 'function'");
       assert.equal(call.function.name, 'get_weather');
       assert.deepEqual(JSON.parse(call.function.arguments), { city: 'sample', days: 1 });
       assert.equal(completion.choices[0]?.finish_reason, 'tool_calls');
 
       const streamed = await client.chat.completions.stream({ model: 'demo', messages, tools }).finalChatCompletion();
       const streamedCall = streamed.choices[0]?.message.tool_calls?.[0];
-      assert.ok(streamedCall && streamedCall.type === 'function');
+      assert.ok(streamedCall && streamedCall.type === 'function', "streamedCall && streamedCall.type === 'function'");
       assert.equal(streamedCall.function.arguments, call.function.arguments);
 
       const answer = await client.chat.completions.create({

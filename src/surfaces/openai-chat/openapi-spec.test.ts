@@ -207,7 +207,7 @@ function variants(schemaLike: unknown, depth = 0): unknown[] {
   if (type === 'array') return variants(schema.items ?? {}, depth + 1).map((item) => [item]);
   if (type !== 'object' && branchesOf(schema, 'allOf').length === 0) return [example(schema, 'all')];
   const base = example(schema, 'all');
-  assert.ok(isSchema(base));
+  assert.ok(isSchema(base), 'isSchema(base)');
   const out: unknown[] = [base];
   for (const [name, property] of Object.entries(objectShape(schema).properties)) {
     for (const value of variants(property, depth + 1).slice(1)) out.push({ ...base, [name]: value });
@@ -308,7 +308,7 @@ describe('CreateChatCompletionRequest from the official OpenAPI spec', () => {
   for (const [name, schema] of Object.entries(REQUEST_PROPERTIES)) {
     it(`accepts every documented form of '${name}'`, () => {
       const values = variants(schema);
-      assert.ok(values.length > 0);
+      assert.ok(values.length > 0, 'values.length > 0');
       for (const value of values)
         accepts({ ...baseRequest(), [name]: value }, `${name}=${JSON.stringify(value)?.slice(0, 120)}`);
       if (!REQUEST_REQUIRED.includes(name) && conforms(null, schema)) {
@@ -333,7 +333,7 @@ describe('CreateChatCompletionRequest from the official OpenAPI spec', () => {
       it(`role '${role}': every content form, part type and optional field`, () => {
         const messages = [example(branch, 'required'), ...variants(branch)];
         for (const message of messages) {
-          assert.ok(isSchema(message));
+          assert.ok(isSchema(message), 'isSchema(message)');
           assert.equal(message.role, role);
           assert.ok(conforms(message, branch), `conforms: ${JSON.stringify(message)}`);
           seenRoles.add(role);
@@ -369,7 +369,7 @@ describe('wrong JSON types are a 400 naming the field', () => {
   for (const branch of MESSAGE_BRANCHES) {
     const { properties } = objectShape(branch);
     const valid = example(branch, 'required');
-    assert.ok(isSchema(valid));
+    assert.ok(isSchema(valid), 'isSchema(valid)');
     for (const [field, schema] of Object.entries(properties)) {
       const wrong = wrongTypeFor(schema);
       if (wrong === undefined) continue;

@@ -34,7 +34,7 @@ function recordedCompletions(): Array<{ name: string; body: Json }> {
   }
   for (const file of ['openai-text.json', 'issue-8132-long-tool-call-id.json']) {
     const body = readJson(`vercel-ai/${file}`);
-    assert.ok(isJson(body));
+    assert.ok(isJson(body), 'isJson(body)');
     out.push({ name: file, body });
   }
   const cached = readJson('vercel-ai/openai-chat-cached-input-tokens-11178.json');
@@ -73,13 +73,16 @@ describe('toOpenAIChatCompletion(fromOpenAIChatCompletion(recorded))', () => {
 
   it('keeps cached and reasoning token counts', () => {
     const cached = bodies.find((entry) => entry.name === 'cached-input-tokens #1');
-    assert.ok(cached);
+    assert.ok(cached, 'cached');
     const usage = fromOpenAIChatCompletion(cached.body).usage;
     assert.equal(usage?.cachedInputTokens, 9984);
     assert.equal(usage?.inputTokens, 10122);
     const reasoning = bodies.find((entry) => entry.name === 'ReasoningTokensWork.json #0');
-    assert.ok(reasoning);
-    assert.ok((fromOpenAIChatCompletion(reasoning.body).usage?.reasoningTokens ?? 0) > 0);
+    assert.ok(reasoning, 'reasoning');
+    assert.ok(
+      (fromOpenAIChatCompletion(reasoning.body).usage?.reasoningTokens ?? 0) > 0,
+      '(fromOpenAIChatCompletion(reasoning.body).usage?.reasoningTokens ?? 0) > 0',
+    );
   });
 });
 

@@ -192,7 +192,7 @@ describe('OpenAI streams: parse → render → what the client collects', () => 
       it('rendered chunks fold to the recorded content, refusals, tool calls, finish reasons, logprobs and usage', () => {
         const events = parseStream(body);
         const text = render(events, true);
-        assert.ok(text.endsWith('data: [DONE]\n\n'));
+        assert.ok(text.endsWith('data: [DONE]\n\n'), "text.endsWith('data: [DONE]\\n\\n')");
         const rendered = payloads(text);
         for (const chunk of rendered) {
           assert.equal(chunk.object, 'chat.completion.chunk');
@@ -226,7 +226,10 @@ describe('OpenAI streams: parse → render → what the client collects', () => 
 
       it('without include_usage the usage chunk is left out', () => {
         const rendered = payloads(render(parseStream(body), false));
-        assert.ok(rendered.every((chunk) => chunk.usage === undefined));
+        assert.ok(
+          rendered.every((chunk) => chunk.usage === undefined),
+          'rendered.every((chunk) => chunk.usage === undefined)',
+        );
         assert.deepEqual(foldChunks(rendered).choices, expected.choices);
       });
 

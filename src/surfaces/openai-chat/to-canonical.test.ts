@@ -11,7 +11,7 @@ const canonical = (body: unknown): ChatRequest => fromOpenAIChatRequest(validate
 const user = (content: unknown) => ({ role: 'user', content });
 const single = (message: unknown): Message => {
   const [only] = canonical({ model: 'm', messages: [message] }).messages;
-  assert.ok(only);
+  assert.ok(only, 'only');
   return only;
 };
 
@@ -19,7 +19,7 @@ function dotnetRequest(file: string, entry = 0): unknown {
   const path = fileURLToPath(new URL(`../../../../shared/fixtures/openai/openai-dotnet/${file}`, import.meta.url));
   const record = JSON.parse(readFileSync(path, 'utf8')) as { Entries: Array<{ RequestBody: unknown }> };
   const found = record.Entries[entry];
-  assert.ok(found);
+  assert.ok(found, 'found');
   return found.RequestBody;
 }
 
