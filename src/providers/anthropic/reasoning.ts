@@ -137,12 +137,17 @@ export function applyThinkingConstraints(body: AnthropicRequestBody, ctx: BuildC
     delete body.top_p;
     ctx.warnings.push('top_p dropped: Claude accepts top_p between 0.95 and 1 with thinking');
   }
+  relaxForcedToolChoice(body, 'forced tool use is not allowed with thinking', ctx);
+}
+
+/** tool_choice any/tool → auto (keeping disable_parallel_tool_use), with a warning. */
+export function relaxForcedToolChoice(body: AnthropicRequestBody, reason: string, ctx: BuildContext): void {
   const choice = body.tool_choice;
   if (choice && (choice.type === 'any' || choice.type === 'tool')) {
     body.tool_choice = {
       type: 'auto',
       ...(choice.disable_parallel_tool_use ? { disable_parallel_tool_use: true } : {}),
     };
-    ctx.warnings.push(`tool_choice relaxed to auto: forced tool use is not allowed with thinking`);
+    ctx.warnings.push(`tool_choice relaxed to auto: ${reason}`);
   }
 }

@@ -204,6 +204,19 @@ describe('reasoning_effort → thinking', () => {
     });
   });
 
+  test('models that reject forced tool use get tool_choice auto with a warning', () => {
+    const { body, warnings } = build(
+      { tools: [weather], toolChoice: { type: 'function', name: 'weather' } },
+      target('claude-opus-5-5'),
+    );
+    assert.deepEqual(body.tool_choice, { type: 'auto' });
+    assert.deepEqual(warnings, ['tool_choice relaxed to auto: this model rejects forced tool use']);
+    assert.deepEqual(
+      build({ tools: [weather], toolChoice: { type: 'required' } }, target('claude-opus-5')).body.tool_choice,
+      { type: 'any' },
+    );
+  });
+
   test('an explicit thinking object from provider options wins over reasoning_effort and is fitted too', () => {
     const { body } = build({
       reasoning: { effort: 'high' },

@@ -5,7 +5,7 @@ import { type BuildContext, rejectOrDrop } from './build-context.ts';
 import { mergeRawFields } from './merge-options.ts';
 import { toAnthropicPrompt } from './messages.ts';
 import { claudeModelInfo } from './models.ts';
-import { applyReasoning, applyThinkingConstraints } from './reasoning.ts';
+import { applyReasoning, applyThinkingConstraints, relaxForcedToolChoice } from './reasoning.ts';
 import { applyResponseFormat } from './response-format.ts';
 import { toAnthropicTooling } from './tools.ts';
 import type { AnthropicRequestBody } from './wire-types.ts';
@@ -61,6 +61,7 @@ export function toAnthropicRequest(
   const thinkingOn = applyReasoning(body, request, clientSetMax, limit, ctx);
   applyResponseFormat(body, request, thinkingOn, ctx);
   if (thinkingOn) applyThinkingConstraints(body, ctx);
+  if (model.rejectsForcedToolUse) relaxForcedToolChoice(body, 'this model rejects forced tool use', ctx);
   applyModelSamplingRules(body, ctx);
   return { body, betas: [...ctx.betas, ...clientBetas], warnings: ctx.warnings };
 }
