@@ -145,7 +145,7 @@ models:
   it('mid-stream overloaded_error → the SDK stream throws after the text so far (no hang)', async () => {
     // Frames 20 ms apart, so the text reaches the client before the error does.
     const step = toEventsStep(anthropicSseStep(`${VA}/anthropic-text.chunks.txt`), { take: 6, delayMs: 20 });
-    assert.ok(step.kind === 'sse-events');
+    assert.ok(step.kind === 'sse-events', "step.kind === 'sse-events'");
     step.events.push(
       'event: error\ndata: {"type":"error","error":{"details":null,"type":"overloaded_error","message":"Overloaded"} }\n\n',
     );
@@ -169,7 +169,7 @@ models:
 
   it('overloaded_error before any text reached the client → a plain 529 error response', async () => {
     const step = toEventsStep(anthropicSseStep(`${VA}/anthropic-text.chunks.txt`), { take: 3 });
-    assert.ok(step.kind === 'sse-events');
+    assert.ok(step.kind === 'sse-events', "step.kind === 'sse-events'");
     step.events.push(
       'event: error\ndata: {"type":"error","error":{"details":null,"type":"overloaded_error","message":"Overloaded"} }\n\n',
     );
@@ -204,7 +204,7 @@ models:
         APIError,
       );
       assert.match(error.message, thenError ? /closed/ : /ended before message_stop/);
-      assert.ok(contentOf(seen).length > 0);
+      assert.ok(contentOf(seen).length > 0, 'contentOf(seen).length > 0');
     });
   }
 });

@@ -122,7 +122,7 @@ models:
     assert.match(answer.reasoning_content ?? '', /^The user is asking about the largest city/);
     assert.match(answer.reasoning_details?.[0]?.signature ?? '', /^EqEECkYICxgC/);
     const call = answer.tool_calls?.[0];
-    assert.ok(call?.type === 'function');
+    assert.ok(call?.type === 'function', "call?.type === 'function'");
     assert.deepEqual(call.function, { name: 'get_user_country', arguments: '{}' });
 
     const second = await client.chat.completions.create({
@@ -209,7 +209,7 @@ models:
       for (const call of delta.tool_calls ?? []) {
         calls[call.index] ??= { id: '', name: '', args: '' };
         const slot = calls[call.index];
-        assert.ok(slot);
+        assert.ok(slot, 'slot');
         if (call.id) slot.id = call.id;
         if (call.function?.name) slot.name = call.function.name;
         slot.args += call.function?.arguments ?? '';

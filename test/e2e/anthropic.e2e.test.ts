@@ -227,7 +227,10 @@ models:
       [0, 1],
     );
     assert.equal(sim.requests.length, 2);
-    assert.ok(sim.requests.every((request) => !('n' in record(request.json, 'body'))));
+    assert.ok(
+      sim.requests.every((request) => !('n' in record(request.json, 'body'))),
+      "sim.requests.every((request) => !('n' in record(request.json, 'b...",
+    );
     assert.equal(data.usage?.prompt_tokens, 12 + 296);
   });
 });

@@ -36,7 +36,7 @@ function completion(rel: string, index = 0) {
   const result: ChatResult = anthropicAdapter.parseResponse(JSON.parse(response.body.toString('utf8')), target);
   const out = toOpenAIChatCompletion(result);
   const choice = out.choices[0];
-  assert.ok(choice && out.choices.length === 1);
+  assert.ok(choice && out.choices.length === 1, 'choice && out.choices.length === 1');
   return { out, choice, message: choice.message, result };
 }
 
@@ -51,7 +51,7 @@ describe('Anthropic messages → chat.completion (golden)', () => {
     assert.equal(out.id, 'msg_01VdEjxAP5ahtHKrrRdNBteQ');
     assert.equal(out.object, 'chat.completion');
     assert.equal(out.model, 'claude-sonnet-4-5-20250929');
-    assert.ok(Math.abs(out.created - Date.now() / 1000) < 5);
+    assert.ok(Math.abs(out.created - Date.now() / 1000) < 5, 'Math.abs(out.created - Date.now() / 1000) < 5');
     assert.deepEqual(message, {
       role: 'assistant',
       content:
@@ -255,7 +255,7 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
     assert.equal(e.code, 'invalid_api_key');
     assert.equal(e.wireCode, 'invalid_api_key');
     assert.equal(e.type, 'invalid_request_error');
-    assert.ok(!e.message.includes('sk-ant-test-key-123456'));
+    assert.ok(!e.message.includes('sk-ant-test-key-123456'), "!e.message.includes('sk-ant-test-key-123456')");
   });
 
   test('429 rate_limit_error keeps retry-after', () => {

@@ -54,7 +54,7 @@ describe('Anthropic streams → OpenAI chunks (golden)', () => {
     const last = chunks.at(-1);
     assert.deepEqual(last?.choices, []);
     assert.equal(last?.usage?.prompt_tokens, 12);
-    assert.ok(text.endsWith('data: [DONE]\n\n'));
+    assert.ok(text.endsWith('data: [DONE]\n\n'), "text.endsWith('data: [DONE]\\n\\n')");
   });
 
   test('no-argument tool: index 0 counted across the stream, arguments "{}", finish tool_calls', () => {
@@ -169,7 +169,7 @@ describe('Anthropic streams → OpenAI chunks (golden)', () => {
     assert.match(signatureChunk?.choices[0]?.delta.reasoning_details?.[0]?.signature ?? '', /^EvQB/);
     const firstContent = chunks.findIndex((chunk) => chunk.choices[0]?.delta.content);
     const lastReasoning = chunks.findLastIndex((chunk) => chunk.choices[0]?.delta.reasoning_content);
-    assert.ok(lastReasoning < firstContent);
+    assert.ok(lastReasoning < firstContent, 'lastReasoning < firstContent');
     assert.equal(completion.usage?.completion_tokens, 53);
   });
 
@@ -188,7 +188,7 @@ describe('Anthropic streams → OpenAI chunks (golden)', () => {
     const choice = firstChoice(completion);
     assert.match(choice.message.reasoning_content ?? '', /^This is a straightforward question about pedestrian safety/);
     assert.match(choice.message.content ?? '', /^Here are the basic steps for safely crossing the street/);
-    assert.ok(choice.message.reasoning_details?.[0]?.signature);
+    assert.ok(choice.message.reasoning_details?.[0]?.signature, 'choice.message.reasoning_details?.[0]?.signature');
     assert.equal(choice.finish_reason, 'stop');
     assert.equal(completion.usage?.prompt_tokens, 43);
   });
@@ -229,7 +229,10 @@ describe('Anthropic streams → OpenAI chunks (golden)', () => {
 
   test('native structured output: JSON arrives as text', () => {
     const parsed = JSON.parse(firstChoice(replay('json-output-format').completion).message.content ?? '');
-    assert.ok(Array.isArray(parsed.characters) && parsed.characters.length > 0);
+    assert.ok(
+      Array.isArray(parsed.characters) && parsed.characters.length > 0,
+      'Array.isArray(parsed.characters) && parsed.characters.length > 0',
+    );
   });
 
   test('web search: server tool blocks not surfaced, citations kept as url annotations', () => {
@@ -241,11 +244,14 @@ describe('Anthropic streams → OpenAI chunks (golden)', () => {
     const annotations = (choice.message.annotations ?? []) as Array<{
       url_citation: { url: string; start_index: number; end_index: number };
     }>;
-    assert.ok(annotations.length > 0);
+    assert.ok(annotations.length > 0, 'annotations.length > 0');
     const first = annotations[0]?.url_citation;
     assert.match(first?.url ?? '', /^https:\/\/www\.apple\.com\/newsroom/);
     const content = choice.message.content ?? '';
-    assert.ok(first && first.start_index < first.end_index && first.end_index <= content.length);
+    assert.ok(
+      first && first.start_index < first.end_index && first.end_index <= content.length,
+      'first && first.start_index < first.end_index && first.end_index <= ...',
+    );
     assert.match(content.slice(first?.start_index, first?.end_index), /Apple/);
   });
 

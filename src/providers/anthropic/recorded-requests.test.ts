@@ -51,10 +51,10 @@ describe('recorded Anthropic requests reproduced from OpenAI requests', () => {
     const recorded = recordedBody(rel, 1);
     const first = loadCassette(rel).interactions[0]?.response.body.toString('utf8') ?? '';
     const answer = anthropicAdapter.parseResponse(JSON.parse(first), testTarget('claude-sonnet-4-0')).choices[0];
-    assert.ok(answer);
+    assert.ok(answer, 'answer');
     const thinking = answer.reasoning[0];
     const toolCall = answer.toolCalls[0];
-    assert.ok(thinking?.signature && toolCall);
+    assert.ok(thinking?.signature && toolCall, 'thinking?.signature && toolCall');
     const openai: OpenAIChatRequest = {
       model: 'claude',
       max_tokens: 4096,
@@ -99,7 +99,7 @@ describe('recorded Anthropic requests reproduced from OpenAI requests', () => {
     const recorded = recordedBody(rel, 1);
     const first = JSON.parse(loadCassette(rel).interactions[0]?.response.body.toString('utf8') ?? '');
     const answer = anthropicAdapter.parseResponse(first, testTarget('claude-haiku-4-5')).choices[0];
-    assert.ok(answer);
+    assert.ok(answer, 'answer');
     const results = [
       "alice is bob's wife",
       "bob is alice's husband",

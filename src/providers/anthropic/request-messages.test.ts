@@ -192,7 +192,10 @@ describe('messages', () => {
       { type: 'tool_use', id: 'toolu_1', name: 'f', input: { x: 1 } },
     ]);
     assert.deepEqual(body.messages[3]?.content, [{ type: 'text', text: 'Done.' }]);
-    assert.ok(warnings.some((w) => w.includes('without a signature')));
+    assert.ok(
+      warnings.some((w) => w.includes('without a signature')),
+      "warnings.some((w) => w.includes('without a signature'))",
+    );
   });
 
   test('an assistant refusal is sent back as its text', () => {
@@ -273,7 +276,10 @@ describe('content blocks', () => {
     });
     const dropped = build({ messages: [audio] }, drop);
     assert.deepEqual(dropped.body.messages[0]?.content, [{ type: 'text', text: 'hi' }]);
-    assert.ok(dropped.warnings.some((w) => w.startsWith('messages[0].content dropped')));
+    assert.ok(
+      dropped.warnings.some((w) => w.startsWith('messages[0].content dropped')),
+      "dropped.warnings.some((w) => w.startsWith('messages[0].content dro...",
+    );
     const zip: Message = {
       role: 'user',
       parts: [

@@ -71,7 +71,7 @@ describe('max_tokens', () => {
     assert.equal(build({ maxOutputTokens: 300 }).body.max_tokens, 300);
     const high = build({ maxOutputTokens: 100_000 });
     assert.equal(high.body.max_tokens, 64_000);
-    assert.ok(high.warnings[0]?.includes('max_tokens lowered'));
+    assert.ok(high.warnings[0]?.includes('max_tokens lowered'), "high.warnings[0]?.includes('max_tokens lowered')");
     assert.equal(
       build({}, target('claude-sonnet-4-5', { capabilities: { maxOutputTokens: 2048 } })).body.max_tokens,
       2048,
@@ -131,7 +131,10 @@ describe('fields Claude cannot honour', () => {
       assert.throws(() => build(fields), { name: 'GatewayError', code: 'unsupported_parameter', status: 400, param });
       const dropped = build(fields, drop);
       assert.deepEqual(Object.keys(dropped.body).sort(), ['max_tokens', 'messages', 'model']);
-      assert.ok(dropped.warnings.some((warning) => warning.startsWith(`${param} dropped`)));
+      assert.ok(
+        dropped.warnings.some((warning) => warning.startsWith(`${param} dropped`)),
+        'dropped.warnings.some((warning) => warning.startsWith(`${param} dro...',
+      );
     });
   }
 
@@ -155,7 +158,10 @@ describe('reasoning_effort → thinking', () => {
     const low = build({ reasoning: { effort: 'medium' }, maxOutputTokens: 1000 });
     assert.equal(low.body.max_tokens, 9192);
     assert.deepEqual(low.body.thinking, { type: 'enabled', budget_tokens: 8192 });
-    assert.ok(low.warnings.some((w) => w.startsWith('max_tokens raised from 1000 to 9192')));
+    assert.ok(
+      low.warnings.some((w) => w.startsWith('max_tokens raised from 1000 to 9192')),
+      "low.warnings.some((w) => w.startsWith('max_tokens raised from 1000...",
+    );
     const kept = build({ reasoning: { effort: 'low' }, maxOutputTokens: 5000 });
     assert.equal(kept.body.max_tokens, 5000);
     assert.deepEqual(kept.warnings, []);
@@ -273,7 +279,10 @@ describe('response_format', () => {
   test('with thinking the JSON tool is offered with tool_choice auto and a warning', () => {
     const { body, warnings } = build({ responseFormat: { type: 'json_object' }, reasoning: { effort: 'low' } });
     assert.deepEqual(body.tool_choice, { type: 'auto' });
-    assert.ok(warnings.some((w) => w.includes('not enforced')));
+    assert.ok(
+      warnings.some((w) => w.includes('not enforced')),
+      "warnings.some((w) => w.includes('not enforced'))",
+    );
     const native = build({ responseFormat: { type: 'json_schema', name: 'c', schema }, reasoning: { effort: 'low' } });
     assert.deepEqual(native.body.output_config, { format: { type: 'json_schema', schema } });
   });
@@ -301,7 +310,10 @@ describe('provider options and deployment overrides', () => {
     assert.equal(body.service_tier, 'standard_only');
     assert.deepEqual(body.metadata, { user_id: 'ops' });
     assert.deepEqual(body.output_config, { format: { type: 'json_schema', schema: {} }, effort: 'high' });
-    assert.ok(warnings.includes("provider_options.anthropic field 'model' ignored: llmux sets it"));
+    assert.ok(
+      warnings.includes("provider_options.anthropic field 'model' ignored: llmux sets it"),
+      "warnings.includes(\"provider_options.anthropic field 'model' ignor...",
+    );
   });
 
   test('OpenAI service_tier auto/default map; others are reported', () => {

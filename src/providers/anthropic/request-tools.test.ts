@@ -67,7 +67,10 @@ describe('tools and tool_choice', () => {
     assert.equal((build({ tools: strictTools }).body.tools as Array<{ strict?: boolean }>)[0]?.strict, true);
     const old = build({ tools: strictTools }, testTarget('claude-3-5-haiku-20241022'));
     assert.equal((old.body.tools as Array<{ strict?: boolean }>)[0]?.strict, undefined);
-    assert.ok(old.warnings.some((w) => w.includes('strict')));
+    assert.ok(
+      old.warnings.some((w) => w.includes('strict')),
+      "old.warnings.some((w) => w.includes('strict'))",
+    );
   });
 
   test('tool history without tools → the used tools are declared with tool_choice none', () => {
