@@ -50,7 +50,7 @@ export function toOpenAIFinishReason(reason: FinishReason): string {
   return unified === 'error' || unified === 'other' ? 'stop' : unified;
 }
 
-function toOpenAIAnnotation(citation: Citation): Record<string, unknown> {
+export function toOpenAIAnnotation(citation: Citation): Record<string, unknown> {
   return {
     type: 'url_citation',
     url_citation: {

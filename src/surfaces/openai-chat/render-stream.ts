@@ -1,6 +1,6 @@
 import type { GatewayErrorShape, StreamEvent, Usage } from '../../core/types.ts';
 import type { OpenAIChatChunk, OpenAIChunkChoice } from '../../protocols/openai-chat.ts';
-import { toOpenAIFinishReason } from './render-response.ts';
+import { toOpenAIAnnotation, toOpenAIFinishReason } from './render-response.ts';
 import { toOpenAIUsage } from './render-usage.ts';
 
 const DONE_FRAME = 'data: [DONE]\n\n';
@@ -76,6 +76,7 @@ export class OpenAIChunkRenderer {
       case 'error':
         return renderStreamError(event.error);
       case 'citation':
+        return this.frame(event.choice, { annotations: [toOpenAIAnnotation(event.citation)] });
       case 'tool-call-end':
         return '';
     }

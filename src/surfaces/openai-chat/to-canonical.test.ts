@@ -382,3 +382,19 @@ describe('fromOpenAIChatRequest on recorded request bodies', () => {
     assert.equal(canonical(dotnetRequest('ReasoningTokensWork.json')).maxOutputTokens, 2148);
   });
 });
+
+describe('Anthropic-style thinking field', () => {
+  it('maps an enabled budget and a disabled switch onto reasoning', () => {
+    const enabled = canonical({ model: 'm', messages: [user('hi')], thinking: { type: 'enabled', budget_tokens: 3000 } });
+    assert.deepEqual(enabled.reasoning, { includeThoughts: true, budgetTokens: 3000 });
+    const disabled = canonical({ model: 'm', messages: [user('hi')], reasoning_effort: 'high', thinking: { type: 'disabled' } });
+    assert.deepEqual(disabled.reasoning, { effort: 'none' });
+  });
+
+  it('rejects a malformed thinking field naming it', () => {
+    assert.throws(
+      () => canonical({ model: 'm', messages: [user('hi')], thinking: { type: 'on' } }),
+      (error: unknown) => error instanceof GatewayError && error.param === 'thinking.type',
+    );
+  });
+});

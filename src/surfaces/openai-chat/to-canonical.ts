@@ -5,6 +5,7 @@ import type {
   Message,
   Part,
   ReasoningEffort,
+  ReasoningSettings,
   ResponseFormat,
   ToolChoice,
   ToolDefinition,
@@ -51,12 +52,28 @@ export function fromOpenAIChatRequest(body: OpenAIChatRequest): ChatRequest {
   if (body.logprobs != null) request.logprobs = body.logprobs;
   if (body.top_logprobs != null) request.topLogprobs = body.top_logprobs;
   if (body.reasoning_effort != null) request.reasoning = { effort: body.reasoning_effort as ReasoningEffort };
+  const thinking = fromThinkingField(body.thinking);
+  if (thinking) request.reasoning = { ...request.reasoning, ...thinking };
   if (body.service_tier != null) request.serviceTier = body.service_tier;
   if (body.user !== undefined) request.user = body.user;
   if (body.metadata != null) request.metadata = body.metadata;
   const providerOptions = collectProviderOptions(body);
   if (providerOptions) request.providerOptions = providerOptions;
   return request;
+}
+
+/**
+ * The Anthropic-style `thinking` field some OpenAI clients send (LiteLLM and others accept it):
+ * `{type: 'enabled', budget_tokens}` sets an explicit budget, `{type: 'disabled'}` turns reasoning off.
+ */
+function fromThinkingField(thinking: unknown): ReasoningSettings | undefined {
+  if (typeof thinking !== 'object' || thinking === null || Array.isArray(thinking)) return undefined;
+  const record = thinking as Record<string, unknown>;
+  if (record.type === 'disabled') return { effort: 'none' };
+  if (record.type !== 'enabled' && record.type !== 'adaptive') return undefined;
+  const out: ReasoningSettings = { includeThoughts: true };
+  if (typeof record.budget_tokens === 'number') out.budgetTokens = record.budget_tokens;
+  return out;
 }
 
 /**

@@ -74,6 +74,7 @@ export function validateChatRequest(body: unknown): OpenAIChatRequest {
   validateResponseFormat(body.response_format);
   validateTools(body.tools);
   validateToolChoice(body.tool_choice);
+  validateThinking(body.thinking);
   return body as OpenAIChatRequest;
 }
 
@@ -155,4 +156,13 @@ function validateToolChoice(choice: unknown): void {
     if (!isObject(choice.function)) throw missingParam('tool_choice.function');
     isString(choice.function.name, 'tool_choice.function.name');
   }
+}
+
+/** Anthropic-style `thinking` accepted on the OpenAI surface: `{type: 'enabled' | 'adaptive' | 'disabled', budget_tokens?}`. */
+function validateThinking(thinking: unknown): void {
+  if (thinking === undefined || thinking === null) return;
+  isObjectCheck(thinking, 'thinking');
+  const record = thinking as Record<string, unknown>;
+  oneOf(['enabled', 'adaptive', 'disabled'])(record.type, 'thinking.type');
+  optional(isInteger(1))(record.budget_tokens, 'thinking.budget_tokens');
 }
