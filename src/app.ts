@@ -57,6 +57,7 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     onStateError: (error) => logger.error({ err: error }, 'router state unavailable; routing without it'),
   });
   const inFlight = new InFlightRequests();
+  let closing: Promise<void> | undefined;
   const shutdown = new ShutdownCutoff();
   const server = buildServer({
     logger,
@@ -68,10 +69,10 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     shutdown,
     record: (outcome) => store.requestLog.record(toLogRecord(outcome)),
     trackRequest: () => inFlight.begin(),
+    isShuttingDown: () => closing !== undefined,
   });
   const connections = new ConnectionTracker(server.server);
 
-  let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       const drained = await closeGracefully(server, {

@@ -22,6 +22,8 @@ export interface ServerDeps extends Omit<ChatRouteDeps, 'onServerError'> {
   keys: KeyRing;
   catalogue: ModelCatalogue;
   bodyLimitBytes: number;
+  /** True once graceful shutdown started: new requests get 503 `shutting_down` in the OpenAI envelope. */
+  isShuttingDown?: () => boolean;
 }
 
 const PUBLIC_PATHS = new Set(['/health', '/healthz']);
@@ -33,7 +35,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bodyLimit: deps.bodyLimitBytes,
     genReqId: requestIdFor,
     requestIdHeader: false,
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is not in the OpenAI envelope; the hook below answers instead.
+    return503OnClosing: false,
   });
 
   app.removeAllContentTypeParsers();
@@ -41,6 +44,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (deps.isShuttingDown?.() === true) {
+      reply.header('connection', 'close');
+      throw new GatewayErrorClass('shutting_down', 'llmux is shutting down and takes no new requests; retry on another instance.');
+    }
     if (PUBLIC_PATHS.has(request.url.split('?', 1)[0] ?? request.url)) return;
     const key = deps.keys.authenticate(presentedKey(request.headers));
     if (!key) {

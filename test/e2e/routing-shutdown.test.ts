@@ -14,7 +14,7 @@ import { afterEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { request } from 'undici';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
-import { answer, chunkFrame, delayed, streamFrames } from './routing-support.ts';
+import { answer, chunkFrame, delayed, setup, streamFrames } from './routing-support.ts';
 
 const KEY = 'sk-llmux-shutdown-test';
 
@@ -216,5 +216,34 @@ describe('routing: graceful shutdown (child process)', () => {
     const [row] = readLogRows(llmux.dbPath);
     assert.equal(row?.error_code, 'shutting_down');
     assert.equal(row?.request_id, stream.requestId);
+  });
+
+  it('a request arriving on a busy keep-alive connection during the drain gets 503 shutting_down in the OpenAI envelope', async () => {
+    const env = await setup(['a'], 'models:\n  - name: smart\n    deployments: [{ provider: a, model: up-a }]\n');
+    cleanups.push(() => env.close());
+    env.sims.a?.enqueue({ kind: 'sse-events', events: streamFrames(['one', ' two', ' three']), delayMs: 200 });
+    const { port } = new URL(env.llmux.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+    });
+    const body = JSON.stringify({ model: 'smart', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const auth = `authorization: Bearer ${env.llmux.apiKey}\r\n`;
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n${auth}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await env.sims.a?.waitForRequests(1);
+    const closed = env.llmux.app.close();
+    socket.write(`GET /v1/models HTTP/1.1\r\nhost: x\r\n${auth}\r\n`);
+    await once(socket, 'close');
+    await closed;
+    assert.match(received, /data: \[DONE\]/, 'the stream in flight finished');
+    const second = received.slice(received.lastIndexOf('HTTP/1.1 '));
+    assert.match(second, /^HTTP\/1\.1 503 /);
+    assert.match(second, /connection: close/i);
+    assert.match(second, /x-request-id: /i);
+    assert.match(second, /"code":"shutting_down"/);
   });
 });
