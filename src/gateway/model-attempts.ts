@@ -77,6 +77,9 @@ export async function tryModel(run: RequestRun, resolved: ResolvedModel): Promis
     }
     const candidate = pick.candidate;
     if (!candidate) break;
+    const runtime = run.providers.get(candidate.deployment.providerName);
+    if (!runtime)
+      throw new GatewayError('internal_error', `provider ${candidate.deployment.providerName} is not configured`);
     const leaseMs = candidate.deployment.timeouts.totalMs || DEFAULT_PROBE_LEASE_MS;
     if (!(await run.router.claim(candidate, leaseMs))) {
       // Another request took the probe between plan and claim: plan again (bounded).
@@ -84,7 +87,7 @@ export async function tryModel(run: RequestRun, resolved: ResolvedModel): Promis
       continue;
     }
     tries++;
-    const error = await attemptOn(run, resolved, candidate, policy);
+    const error = await attemptOn(run, runtime, resolved, candidate, policy);
     if (error === undefined) return { kind: 'served' };
     const decision = decideAfterFailure(error);
     if (decision === 'final' || run.client.started) throw error;
@@ -123,13 +126,12 @@ function waitBeforeRetry(
 /** One upstream attempt on a candidate; undefined when it served the client. */
 async function attemptOn(
   run: RequestRun,
+  runtime: ProviderRuntime,
   resolved: ResolvedModel,
   candidate: Candidate,
   policy: RetryPolicy,
 ): Promise<GatewayError | undefined> {
   const { deployment } = candidate;
-  const runtime = run.providers.get(deployment.providerName);
-  if (!runtime) return new GatewayError('internal_error', `provider ${deployment.providerName} is not configured`);
   const target = toDeploymentTarget(runtime, deployment, resolved);
   run.attempts++;
   Object.assign(run.outcome, { provider: runtime.name, upstreamModel: target.model, attempts: run.attempts });

@@ -99,15 +99,23 @@ export interface RoutingSetup {
 }
 
 /**
- * Starts one upstream simulator per name and llmux with `yaml`, in which `{{name}}` is replaced by
- * that simulator's OpenAI base URL. Each provider `name` is declared for you as openai-compatible.
+ * Starts one upstream simulator per provider and llmux with `yaml` (its models, router, …). Each
+ * provider is declared for you: `name` as openai-compatible, `name:anthropic` as an Anthropic one.
  */
-export async function setup(names: string[], yaml: string): Promise<RoutingSetup> {
+export async function setup(providerSpecs: string[], yaml: string): Promise<RoutingSetup> {
   const sims: Record<string, Simulator> = {};
-  for (const name of names) sims[name] = await startUpstreamSimulator();
-  const providers = names
-    .map((name) => `  ${name}: { type: openai-compatible, baseUrl: "${sims[name]?.url}/v1" }`)
-    .join('\n');
+  const lines: string[] = [];
+  for (const spec of providerSpecs) {
+    const [name = spec, type = 'openai-compatible'] = spec.split(':');
+    const sim = await startUpstreamSimulator();
+    sims[name] = sim;
+    lines.push(
+      type === 'openai-compatible'
+        ? `  ${name}: { type: openai-compatible, baseUrl: "${sim.url}/v1" }`
+        : `  ${name}: { type: ${type}, apiKey: test-key, baseUrl: "${sim.url}" }`,
+    );
+  }
+  const providers = lines.join('\n');
   const llmux = await startLlmux(`providers:\n${providers}\n${yaml}`);
   const client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 15_000 });
   return {
