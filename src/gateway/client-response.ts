@@ -7,6 +7,8 @@ import type { ServerResponse } from 'node:http';
 export class ClientResponse {
   private committed = false;
   firstByteAt: number | undefined;
+  /** Called once when the response starts (status and headers committed). */
+  onCommit: (() => void) | undefined;
 
   constructor(
     readonly raw: ServerResponse,
@@ -64,5 +66,6 @@ export class ClientResponse {
     this.committed = true;
     this.firstByteAt = performance.now();
     this.raw.writeHead(status, { ...this.baseHeaders, ...headers });
+    this.onCommit?.();
   }
 }

@@ -139,6 +139,15 @@ async function attemptOn(
   await run.router.attemptStarted(deployment);
   const startedAt = performance.now();
   let outcome: AttemptOutcome = { kind: 'neutral' };
+  // A probe whose response starts has shown the deployment works: settle it then, so that a long
+  // stream does not keep the deployment half-open (and without traffic) until it ends.
+  let holdsProbe = candidate.probe;
+  if (holdsProbe) {
+    run.client.onCommit = () => {
+      holdsProbe = false;
+      void run.router.probeSucceeded(deployment);
+    };
+  }
   try {
     const result = await runAttempt({
       runtime,
@@ -172,7 +181,8 @@ async function attemptOn(
     outcome = healthOutcome(error, policy);
     return error;
   } finally {
-    await run.router.attemptFinished(deployment, outcome, candidate.probe);
+    run.client.onCommit = undefined;
+    await run.router.attemptFinished(deployment, outcome, holdsProbe);
   }
 }
 

@@ -54,6 +54,10 @@ export class MemoryRouterState implements RouterState {
     return applyOutcome(record.circuit, this.cooldown, outcome, now, probe);
   }
 
+  settleProbe(deploymentId: string, outcome: AttemptOutcome, now: number): CircuitChange {
+    return applyOutcome(this.recordFor(deploymentId).circuit, this.cooldown, outcome, now, true);
+  }
+
   private recordFor(id: string): DeploymentRecord {
     let record = this.records.get(id);
     if (!record) {

@@ -55,4 +55,9 @@ export interface RouterState {
   attemptStarted(deploymentId: string): Awaitable<void>;
   /** Ends an attempt: in-flight count, latency sample, circuit transition; `probe` releases the probe. */
   attemptFinished(deploymentId: string, outcome: AttemptOutcome, now: number, probe: boolean): Awaitable<CircuitChange>;
+  /**
+   * Settles a held probe before its attempt ends (a stream that started well closes the circuit at
+   * once rather than after the whole stream). The attempt then ends with `probe = false`.
+   */
+  settleProbe(deploymentId: string, outcome: AttemptOutcome, now: number): Awaitable<CircuitChange>;
 }

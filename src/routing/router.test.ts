@@ -72,12 +72,38 @@ describe('router with the in-memory state', () => {
     assert.deepEqual(changes, ['m#0 opened', 'm#0 closed']);
   });
 
+  it('a probe settled early (its stream started) closes the circuit before the attempt ends', async () => {
+    let now = 0;
+    const router = new Router(new MemoryRouterState({ cooldown: { failures: 1, windowMs: 0, cooldownMs: 50 } }), {
+      now: () => now,
+    });
+    const [d0] = MODEL.deployments as [Deployment];
+    await router.attemptFinished(d0, { kind: 'failure', rateLimited: false, retryAfterMs: undefined }, false);
+    now = 60;
+    const [probe] = (await router.plan(MODEL)).candidates.filter((c) => c.deployment.id === 'm#0');
+    assert.ok(probe && (await router.claim(probe, 1000)));
+    await router.attemptStarted(d0);
+    await router.probeSucceeded(d0);
+    const during = await router.plan(MODEL);
+    assert.deepEqual(
+      during.candidates.map((c) => [c.deployment.id, c.probe]).sort(),
+      [
+        ['m#0', false],
+        ['m#1', false],
+      ],
+      'closed while the probe stream still runs',
+    );
+    await router.attemptFinished(d0, { kind: 'success', firstByteMs: 5 }, false);
+    assert.equal((await router.plan(MODEL)).candidates.length, 2);
+  });
+
   it('routes on when the state store fails (as if every deployment were healthy)', async () => {
     const broken: RouterState = {
       snapshot: () => Promise.reject(new Error('redis down')),
       claimProbe: () => Promise.reject(new Error('redis down')),
       attemptStarted: () => Promise.reject(new Error('redis down')),
       attemptFinished: () => Promise.reject(new Error('redis down')),
+      settleProbe: () => Promise.reject(new Error('redis down')),
     };
     const errors: unknown[] = [];
     const router = new Router(broken, { onStateError: (error) => errors.push(error) });

@@ -75,6 +75,15 @@ export class Router {
     if (change) this.options.onCircuitChange?.(deployment, change);
   }
 
+  /** The probe's attempt is going well (its response started): close the circuit now. */
+  async probeSucceeded(deployment: Deployment): Promise<void> {
+    const change = await this.guard(
+      () => this.state.settleProbe(deployment.id, { kind: 'success', firstByteMs: undefined }, this.now()),
+      () => undefined,
+    );
+    if (change) this.options.onCircuitChange?.(deployment, change);
+  }
+
   private async guard<T>(action: () => T | Promise<T>, fallback: () => T): Promise<T> {
     try {
       return await action();

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answer, counts, delayed, failure, type RoutingSetup, setup, USER } from './routing-support.ts';
+import { answer, counts, delayed, failure, type RoutingSetup, setup, streamFrames, USER } from './routing-support.ts';
 
 const COOLDOWN_MS = 2000;
 const CONFIG = `
@@ -100,5 +100,20 @@ describe('routing: cooldowns', () => {
     await sleep(limitedAt + 2050 - Date.now());
     assert.equal((await ask()).provider, 'a');
     assert.deepEqual(counts(env.sims), { a: 2, b: 2 });
+  });
+
+  it('a streaming probe brings the deployment back as soon as its response starts, not when it ends', async () => {
+    env = await setup(['a', 'b'], CONFIG);
+    const openedAt = await tripPrimary();
+    await sleep(openedAt + COOLDOWN_MS + 30 - Date.now());
+    env.sims.a?.setDefault({ kind: 'sse-events', events: streamFrames(['slow', ' probe', ' stream']), delayMs: 400 });
+    const probe = await env.client.chat.completions.create({ model: 'smart', messages: USER, stream: true });
+    const chunks = probe[Symbol.asyncIterator]();
+    await chunks.next();
+    assert.deepEqual(counts(env.sims), { a: 3, b: 2 });
+    env.sims.a?.setDefault(answer('a serves again'));
+    assert.deepEqual(await ask(), { content: 'a serves again', provider: 'a' }, 'closed while the probe stream runs');
+    for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {}
+    assert.deepEqual(counts(env.sims), { a: 4, b: 2 });
   });
 });
