@@ -61,7 +61,7 @@ describe('router with the in-memory state', () => {
     );
     now = 60;
     const [probe] = (await router.plan(MODEL)).candidates.filter((c) => c.deployment.id === 'm#0');
-    assert.ok(probe?.probe);
+    assert.ok(probe?.probe, 'probe?.probe');
     assert.equal(await router.claim(probe, 1000), true);
     assert.equal(await router.claim(probe, 1000), false);
     assert.deepEqual(
@@ -81,7 +81,7 @@ describe('router with the in-memory state', () => {
     await router.attemptFinished(d0, { kind: 'failure', rateLimited: false, retryAfterMs: undefined }, false);
     now = 60;
     const [probe] = (await router.plan(MODEL)).candidates.filter((c) => c.deployment.id === 'm#0');
-    assert.ok(probe && (await router.claim(probe, 1000)));
+    assert.ok(probe && (await router.claim(probe, 1000)), 'probe && (await router.claim(probe, 1000))');
     await router.attemptStarted(d0);
     await router.probeSucceeded(d0);
     const during = await router.plan(MODEL);

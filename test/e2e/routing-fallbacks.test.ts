@@ -57,7 +57,7 @@ describe('routing: fallbacks', () => {
     env.sims.c?.setDefault(failure(503, 'c down'));
     env.sims.d?.setDefault(failure(429, 'd is rate limited', { headers: { 'retry-after': '20' } }));
     const error = await rejection(env.client.chat.completions.create({ model: 'smart', messages: USER }));
-    assert.ok(error instanceof APIError);
+    assert.ok(error instanceof APIError, 'error instanceof APIError');
     assert.equal(error.status, 429);
     assert.match(error.message, /d is rate limited/);
     assert.equal(error.headers?.get('retry-after'), '20');
@@ -89,7 +89,7 @@ describe('routing: fallbacks', () => {
     env.sims.c?.enqueue(failure(400, 'too long for c', { code: 'context_length_exceeded' }));
     env.sims.d?.enqueue(failure(400, 'too long for d', { code: 'context_length_exceeded' }));
     const error = await rejection(env.client.chat.completions.create({ model: 'smart', messages: USER }));
-    assert.ok(error instanceof BadRequestError);
+    assert.ok(error instanceof BadRequestError, 'error instanceof BadRequestError');
     assert.equal(error.code, 'context_length_exceeded');
     assert.match(error.message, /too long for d/);
     assert.deepEqual(counts(env.sims), { a: 1, b: 0, c: 1, d: 1 });
@@ -122,10 +122,10 @@ models:
     );
     env.sims.a?.enqueue(failure(500, 'a down'));
     const first = await rejection(env.client.chat.completions.create({ model: 'solo', messages: USER }));
-    assert.ok(first instanceof APIError);
+    assert.ok(first instanceof APIError, 'first instanceof APIError');
     assert.equal(first.status, 500, 'the request that failed gets the upstream error');
     const error = await rejection(env.client.chat.completions.create({ model: 'solo', messages: USER }));
-    assert.ok(error instanceof APIError);
+    assert.ok(error instanceof APIError, 'error instanceof APIError');
     assert.equal(error.status, 503);
     assert.equal(error.code, 'no_deployment_available');
     assert.match(error.message, /cooling down/);

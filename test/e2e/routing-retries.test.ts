@@ -125,7 +125,7 @@ describe('routing: retries', () => {
     env = await setup(['a'], single(2));
     env.sims.a?.setDefault({ kind: 'stall-before-headers' });
     const error = await rejection(env.client.chat.completions.create({ model: 'smart', messages: USER }));
-    assert.ok(error instanceof APIError);
+    assert.ok(error instanceof APIError, 'error instanceof APIError');
     assert.equal(error.status, 504);
     assert.equal(error.code, 'upstream_timeout');
     assert.match(error.message, /no response headers within 250 ms/);
@@ -148,7 +148,7 @@ describe('routing: retries', () => {
     env = await setup(['a', 'b'], pair);
     env.sims.a?.enqueue(failure(400, "Invalid value for 'temperature'"));
     const error = await rejection(env.client.chat.completions.create({ model: 'smart', messages: USER }));
-    assert.ok(error instanceof BadRequestError);
+    assert.ok(error instanceof BadRequestError, 'error instanceof BadRequestError');
     assert.match(error.message, /Invalid value for 'temperature'/);
     assert.deepEqual(counts(env.sims), { a: 1, b: 0 });
   });
@@ -158,7 +158,7 @@ describe('routing: retries', () => {
     env.sims.a?.enqueue(failure(500, 'a is broken'));
     env.sims.b?.enqueue(failure(503, 'b is overloaded'));
     const error = await rejection(env.client.chat.completions.create({ model: 'smart', messages: USER }));
-    assert.ok(error instanceof InternalServerError);
+    assert.ok(error instanceof InternalServerError, 'error instanceof InternalServerError');
     assert.equal(error.status, 503);
     assert.match(error.message, /b is overloaded/);
     assert.deepEqual(counts(env.sims), { a: 1, b: 1 });

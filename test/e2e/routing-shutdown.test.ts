@@ -188,7 +188,10 @@ describe('routing: graceful shutdown (child process)', () => {
     assert.equal(streamRow?.stream, 1);
     assert.equal(streamRow?.output_tokens, pieces.length);
     assert.equal(streamRow?.error_code, null);
-    assert.ok(llmux.logs.some((line) => parseLogLine(line)?.msg === 'shutdown complete'));
+    assert.ok(
+      llmux.logs.some((line) => parseLogLine(line)?.msg === 'shutdown complete'),
+      "llmux.logs.some((line) => parseLogLine(line)?.msg === 'shutdown complete')",
+    );
   });
 
   it('a stream still running at the end of the grace period ends with a shutting_down error event; exit 0', async () => {
@@ -207,7 +210,7 @@ describe('routing: graceful shutdown (child process)', () => {
     const rest = await stream.rest();
     const cutAfter = performance.now() - signalledAt;
     assert.match(rest, /"code":"shutting_down"/);
-    assert.ok(!rest.includes('[DONE]'));
+    assert.ok(!rest.includes('[DONE]'), "!rest.includes('[DONE]')");
     assert.ok(cutAfter >= 380 && cutAfter < 4000, `cut after ${Math.round(cutAfter)} ms`);
     const { code } = await llmux.exit;
     assert.equal(code, 0, llmux.logs.join('\n'));

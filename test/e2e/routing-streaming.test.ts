@@ -124,7 +124,7 @@ describe('routing: streams and aborts', () => {
     await env.sims.a?.waitForRequests(1);
     const abortedAt = performance.now();
     controller.abort();
-    assert.ok((await pending) instanceof APIUserAbortError);
+    assert.ok((await pending) instanceof APIUserAbortError, '(await pending) instanceof APIUserAbortError');
     const upstream = await env.sims.a?.waitForClose(0, 1000);
     assert.equal(upstream?.closedEarly, true);
     assert.ok(performance.now() - abortedAt < 1500, 'cancelled at once');
@@ -142,7 +142,7 @@ describe('routing: streams and aborts', () => {
     await env.sims.a?.waitForRequests(1);
     await sleep(150);
     controller.abort();
-    assert.ok((await pending) instanceof APIUserAbortError);
+    assert.ok((await pending) instanceof APIUserAbortError, '(await pending) instanceof APIUserAbortError');
     await sleep(1200);
     assert.deepEqual(counts(env.sims), { a: 1, b: 0 });
     await env.llmux.app.store.requestLog.flush();
