@@ -72,9 +72,12 @@ export class AnthropicStreamParser implements StreamParser {
         return !this.usageSent && this.startUsage
           ? [{ type: 'usage', usage: fromAnthropicUsage(this.startUsage) }]
           : [];
-      case 'error':
+      case 'error': {
         this.failed = true;
-        return [{ type: 'error', error: toStreamError(payload) }];
+        // Tokens already consumed are still billed: report them before the error.
+        const partial: StreamEvent[] = !this.usageSent && this.startUsage ? [{ type: 'usage', usage: fromAnthropicUsage(this.startUsage) }] : [];
+        return [...partial, { type: 'error', error: toStreamError(payload) }];
+      }
       default:
         return []; // ping, and event types newer than this parser
     }
