@@ -1,0 +1,154 @@
+/** What is measured: routes, targets, scenarios, and the exact request each target gets. */
+
+export type Route = 'openai' | 'anthropic' | 'gemini';
+export type Mode = 'json' | 'sse';
+export type TargetId = 'direct' | 'bare' | 'llmux' | 'portkey';
+
+export const TARGET_LABELS: Record<TargetId, string> = {
+  direct: 'upstream direct',
+  bare: 'bare proxy',
+  llmux: 'llmux',
+  portkey: 'Portkey 1.15.2',
+};
+
+export const ROUTE_LABELS: Record<Route, string> = {
+  openai: 'passthrough (OpenAI → OpenAI-compatible)',
+  anthropic: 'translated (OpenAI client → Anthropic)',
+  gemini: 'translated (OpenAI client → Gemini)',
+};
+
+export interface Scenario {
+  route: Route;
+  mode: Mode;
+  connections: number;
+  targets: TargetId[];
+}
+
+/**
+ * Latency (added to the upstream hit directly) is measured at 1 connection; throughput and CPU per
+ * request at 32 (and at 1 for passthrough). Direct and the bare proxy speak the upstream's own protocol on translated routes (they cannot
+ * translate): direct is the latency baseline at 1 connection, the bare proxy carrying the same
+ * upstream bytes is the CPU floor at 32. Kept to what the targets need so a default run stays near
+ * 6 minutes (BENCH_ONLY narrows it further).
+ */
+export const SCENARIOS: Scenario[] = [
+  { route: 'openai', mode: 'json', connections: 1, targets: ['direct', 'bare', 'llmux', 'portkey'] },
+  { route: 'openai', mode: 'sse', connections: 1, targets: ['direct', 'bare', 'llmux', 'portkey'] },
+  { route: 'openai', mode: 'json', connections: 32, targets: ['bare', 'llmux', 'portkey'] },
+  { route: 'openai', mode: 'sse', connections: 32, targets: ['bare', 'llmux', 'portkey'] },
+  { route: 'anthropic', mode: 'json', connections: 1, targets: ['direct', 'llmux'] },
+  { route: 'anthropic', mode: 'sse', connections: 1, targets: ['direct', 'llmux'] },
+  { route: 'anthropic', mode: 'json', connections: 32, targets: ['bare', 'llmux', 'portkey'] },
+  { route: 'anthropic', mode: 'sse', connections: 32, targets: ['bare', 'llmux', 'portkey'] },
+  { route: 'gemini', mode: 'json', connections: 1, targets: ['direct', 'llmux'] },
+  { route: 'gemini', mode: 'sse', connections: 1, targets: ['direct', 'llmux'] },
+  { route: 'gemini', mode: 'json', connections: 32, targets: ['bare', 'llmux'] },
+  { route: 'gemini', mode: 'sse', connections: 32, targets: ['bare', 'llmux'] },
+];
+
+/** Time-to-first-token probes (1 connection, streams, upstream pauses after the first token). */
+export const TTFT_PROBES: { route: Route; targets: TargetId[] }[] = [
+  { route: 'openai', targets: ['direct', 'bare', 'llmux', 'portkey'] },
+  { route: 'anthropic', targets: ['direct', 'bare', 'llmux', 'portkey'] },
+  { route: 'gemini', targets: ['direct', 'bare', 'llmux'] },
+];
+
+export const UPSTREAM_MODELS: Record<Route, string> = {
+  openai: 'gpt-4.1-nano',
+  anthropic: 'claude-sonnet-4-5',
+  gemini: 'gemini-2.5-flash',
+};
+
+export const LLMUX_KEY = 'sk-llmux-bench';
+export const UPSTREAM_KEY = 'sk-upstream-bench';
+
+const SYSTEM =
+  'You are a concise assistant for a travel company newsletter. Answer in at most three short paragraphs, in plain ' +
+  'language. Never invent prices, dates, opening hours or availability: when you do not know, say so and suggest ' +
+  'where the reader can check.';
+const USER =
+  'Invent a new holiday and describe its traditions. Give it a name and a date, explain its purpose, describe two or ' +
+  'three customs that families could follow at home or in their town, and suggest one traditional food. Keep it ' +
+  'family-friendly.';
+
+export interface BenchRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** ~700 B OpenAI chat completion request. */
+function openAIBody(model: string, mode: Mode): string {
+  return JSON.stringify({
+    model,
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: USER },
+    ],
+    temperature: 0.7,
+    max_tokens: 512,
+    user: 'bench-user-42',
+    ...(mode === 'sse' ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+}
+
+/** The same request in the upstream's own protocol, for direct and bare-proxy runs. */
+function nativeRequest(route: Route, mode: Mode, model: string): BenchRequest {
+  const json = { 'content-type': 'application/json' };
+  if (route === 'openai') {
+    return {
+      path: '/v1/chat/completions',
+      headers: { ...json, authorization: `Bearer ${UPSTREAM_KEY}` },
+      body: openAIBody(model, mode),
+    };
+  }
+  if (route === 'anthropic') {
+    return {
+      path: '/v1/messages',
+      headers: { ...json, 'x-api-key': UPSTREAM_KEY, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model,
+        max_tokens: 512,
+        system: SYSTEM,
+        messages: [{ role: 'user', content: USER }],
+        temperature: 0.7,
+        ...(mode === 'sse' ? { stream: true } : {}),
+      }),
+    };
+  }
+  return {
+    path: `/v1beta/models/${model}:${mode === 'sse' ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+    headers: { ...json, 'x-goog-api-key': UPSTREAM_KEY },
+    body: JSON.stringify({
+      systemInstruction: { parts: [{ text: SYSTEM }] },
+      contents: [{ role: 'user', parts: [{ text: USER }] }],
+      generationConfig: { temperature: 0.7, maxOutputTokens: 512 },
+    }),
+  };
+}
+
+const PORTKEY_PROVIDER: Record<Route, string> = { openai: 'openai', anthropic: 'anthropic', gemini: 'google' };
+
+/** `gap`: ask the fake upstream to pause after the first token (TTFT probe). */
+export function requestFor(
+  target: TargetId,
+  route: Route,
+  mode: Mode,
+  upstreamPort: number,
+  gap = false,
+): BenchRequest {
+  const model = UPSTREAM_MODELS[route] + (gap ? '-gap' : '');
+  if (target === 'direct' || target === 'bare') return nativeRequest(route, mode, model);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (target === 'llmux') {
+    headers.authorization = `Bearer ${LLMUX_KEY}`;
+  } else {
+    headers.authorization = `Bearer ${UPSTREAM_KEY}`;
+    headers['x-portkey-provider'] = PORTKEY_PROVIDER[route];
+    headers['x-portkey-custom-host'] = `http://127.0.0.1:${upstreamPort}${route === 'gemini' ? '' : '/v1'}`;
+  }
+  return { path: '/v1/chat/completions', headers, body: openAIBody(model, mode) };
+}
+
+export const scenarioKey = (s: { route: Route; mode: Mode; connections: number }) =>
+  `${s.route}/${s.mode}/c${s.connections}`;
