@@ -7,7 +7,8 @@
  * Environment: BENCH_SECONDS (5: a 32-connection run; 1-connection runs take 40% of it, whole seconds),
  * BENCH_REPEATS (3), BENCH_WARMUP_SECONDS (0.3), BENCH_LOADGEN (wrk | node; wrk when installed),
  * BENCH_TTFT_SAMPLES (100), BENCH_GAP_MS (5), BENCH_SSE_MODE (burst | events), BENCH_ONLY
- * (regexp over "route/mode/cN target"), BENCH_OUT (bench/RESULTS.md).
+ * (regexp over "route/mode/cN target"), BENCH_OUT (bench/RESULTS.md), BENCH_LLMUX (src: bin/llmux.js through
+ * tsx, as `node bin/llmux.js serve`; dist: the compiled build `npm start` runs, rebuilt first).
  * Benchmarks are not tests: nothing here fails on numbers.
  */
 import { execFileSync } from 'node:child_process';
@@ -51,7 +52,10 @@ const TTFT_ROUNDS = 6;
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
 const OUT = process.env.BENCH_OUT ?? join(REPO, 'bench', 'RESULTS.md');
 /** Raw figures of the last run (bench/results/ is outside biome's files). */
-const RAW = join(REPO, 'bench', 'results', 'last-run.json');
+const RAW = process.env.BENCH_OUT
+  ? `${OUT.replace(/\.md$/, '')}.json`
+  : join(REPO, 'bench', 'results', 'last-run.json');
+const LLMUX_ENTRY = process.env.BENCH_LLMUX === 'dist' ? 'dist' : 'src';
 const secondsFor = (connections: number) => Math.max(1, Math.round(connections === 1 ? SECONDS * 0.4 : SECONDS));
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
   const llmuxRoutes = new Set<Route>();
   const [bare, llmux, portkey] = await Promise.allSettled([
     startBareProxy(upstream.port),
-    startLlmux(upstream.port),
+    startLlmux(upstream.port, [], LLMUX_ENTRY),
     (async () => {
       ensurePortkey(log);
       return startPortkey();
@@ -254,6 +258,7 @@ async function main(): Promise<void> {
       'BENCH_SSE_MODE',
       'BENCH_WARMUP_SECONDS',
       'BENCH_TTFT_SAMPLES',
+      'BENCH_LLMUX',
     ]
       .filter((name) => process.env[name] !== undefined)
       .map((name) => `${name}=${process.env[name]}`),
@@ -280,6 +285,7 @@ async function main(): Promise<void> {
     `- Load generator: ${loadgen.name} ${loadgen.version}, 1 thread; ${SECONDS} s per 32-connection run, ${secondsFor(1)} s per 1-connection run, ` +
       `${WARMUP} s warm-up before each (and ${5 * WARMUP} s per path at 32 connections before the first repeat), ` +
       `${REPEATS} repeats, medians reported (ranges in brackets).`,
+    `- llmux entry: ${LLMUX_ENTRY === 'dist' ? '`node dist/cli/main.js serve` (compiled, BENCH_LLMUX=dist)' : '`node bin/llmux.js serve` (sources through tsx)'}.`,
     `- Versions: llmux ${versionOf('../')} (undici ${versionOf('undici')}, fastify ${versionOf('fastify')}); ` +
       `@portkey-ai/gateway ${pk['@portkey-ai/gateway']} with @hono/node-server ${pk['@hono/node-server']}, hono ${pk.hono}.`,
   ];
@@ -296,7 +302,7 @@ async function main(): Promise<void> {
     "  upstream's own protocol (Anthropic Messages / Gemini generateContent).",
     '- Bare proxy (`bench/procs/bare-proxy.mjs`): node:http server + one undici `Pool`, `Pool.request` with the client',
     '  request streamed in and the response body written through chunk by chunk. The floor: no parsing, no auth, no logs.',
-    '- llmux: `node bin/llmux.js serve --config <generated yaml> --port P` with `logging.level: warn`, a temporary SQLite',
+    `- llmux: \`node ${LLMUX_ENTRY === 'dist' ? 'dist/cli/main.js' : 'bin/llmux.js'} serve --config <generated yaml> --port P\` with \`logging.level: warn\`, a temporary SQLite`,
     '  store (the request log is written, batched, as in production), providers openai-compatible / anthropic / gemini',
     '  pointing at the fake upstream, one static key.',
     '- Portkey: `@portkey-ai/gateway@1.15.2` installed by the bench into `bench/.portkey` (npm, isolated, with',

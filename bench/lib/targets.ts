@@ -70,7 +70,14 @@ export interface LlmuxRunning extends Running {
  * Starts llmux with every route; a provider type without a registered adapter yet (its module is
  * still being written) makes llmux refuse to start, so that route is dropped and llmux restarted.
  */
-export async function startLlmux(upstreamPort: number, extraNodeArgs: string[] = []): Promise<LlmuxRunning> {
+export async function startLlmux(
+  upstreamPort: number,
+  extraNodeArgs: string[] = [],
+  entry: 'src' | 'dist' = 'src',
+): Promise<LlmuxRunning> {
+  const main = entry === 'dist' ? 'dist/cli/main.js' : 'bin/llmux.js';
+  // Always rebuilt: a dist/ left from an earlier build would measure older code.
+  if (entry === 'dist') execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const dir = mkdtempSync(join(tmpdir(), 'llmux-bench-'));
   const configPath = join(dir, 'llmux.yaml');
   const routes: Route[] = ['openai', 'anthropic', 'gemini'];
@@ -83,7 +90,7 @@ export async function startLlmux(upstreamPort: number, extraNodeArgs: string[] =
     const child = startChild(
       'llmux',
       process.execPath,
-      [...extraNodeArgs, 'bin/llmux.js', 'serve', '--config', configPath, '--port', '0'],
+      [...extraNodeArgs, main, 'serve', '--config', configPath, '--port', '0'],
       { cwd: REPO, env },
     );
     try {
