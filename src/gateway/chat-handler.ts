@@ -23,6 +23,8 @@ export interface ChatHandlerDeps {
 export interface ChatContext {
   requestId: string;
   signal: AbortSignal;
+  /** The request's controller (its `signal` above): aborted on client disconnect or shutdown cutoff. */
+  controller: AbortController;
   /** Filled in as the request goes; the server records it when the response is done. */
   outcome: RequestOutcome;
   modelAllowed(name: string): boolean;
@@ -43,7 +45,7 @@ export async function handleChat(
   surface: SurfaceRenderer,
 ): Promise<void> {
   const chain = resolveChain(deps.catalogue, body.model, ctx);
-  const watched = deps.shutdown?.watch(ctx.signal);
+  const watched = deps.shutdown?.watch(ctx.controller);
   try {
     await serveFromChain(deps, ctx, chain, body, client, surface, watched);
   } finally {

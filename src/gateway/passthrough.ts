@@ -7,7 +7,7 @@ import type { OpenAIUsage } from '../protocols/openai-chat.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
 import type { ClientResponse } from './client-response.ts';
 import { readAll } from './read-body.ts';
-import { frameHasUsage } from './usage-sniffer.ts';
+import { frameHasUsage, looksLikeJsonObject, sliceUsageObject } from './usage-sniffer.ts';
 
 export interface StreamResult {
   usage: Usage | undefined;
@@ -15,20 +15,30 @@ export interface StreamResult {
   error: GatewayError | undefined;
 }
 
-/** Non-streaming passthrough: the upstream bytes go to the client unchanged; usage is read from them. */
+/**
+ * Non-streaming passthrough: the upstream bytes go to the client unchanged. Usage is read from the
+ * `usage` object alone (found by a byte search from the end), not by parsing the whole body.
+ */
 export async function passthroughJson(
   upstream: UpstreamResponse,
   client: ClientResponse,
   headers: Record<string, string>,
 ): Promise<Usage | undefined> {
   const bytes = await readAll(upstream.body);
-  const parsed = tryParseJson(bytes.toString('utf8'));
-  if (!isRecord(parsed) || !Array.isArray(parsed.choices)) {
+  if (!looksLikeJsonObject(bytes) || bytes.indexOf(CHOICES_KEY) < 0) {
+    throw new GatewayError('upstream_bad_response', 'upstream returned a malformed chat completion body');
+  }
+  const usageBytes = sliceUsageObject(bytes);
+  const usage = usageBytes ? tryParseJson(usageBytes.toString('utf8')) : undefined;
+  if (usageBytes && !isRecord(usage)) {
     throw new GatewayError('upstream_bad_response', 'upstream returned a malformed chat completion body');
   }
   client.send(200, { 'content-type': 'application/json', ...headers }, bytes);
-  return isRecord(parsed.usage) ? fromOpenAIUsage(parsed.usage as unknown as OpenAIUsage) : undefined;
+  return isRecord(usage) ? fromOpenAIUsage(usage as unknown as OpenAIUsage) : undefined;
 }
+
+const CHOICES_KEY = Buffer.from('"choices"');
+const DONE_FRAME_MAX_BYTES = 32;
 
 /**
  * Streaming passthrough: frames are piped byte for byte. The usage chunk that llmux always asks
@@ -85,8 +95,9 @@ export async function passthroughStream(
   return { usage, error: undefined };
 }
 
+/** `data: [DONE]` plus its line endings: only short frames are decoded to check. */
 function isDoneFrame(frame: Buffer): boolean {
-  return frame.includes('[DONE]') && decodeSseFrame(frame)?.data === '[DONE]';
+  return frame.length <= DONE_FRAME_MAX_BYTES && decodeSseFrame(frame)?.data === '[DONE]';
 }
 
 function sniffUsageFrame(frame: Buffer, clientWantsUsage: boolean): { usage?: Usage; forward?: Buffer } {

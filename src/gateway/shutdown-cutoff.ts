@@ -17,22 +17,19 @@ export class ShutdownCutoff {
   private readonly running = new Set<AbortController>();
   private tripped = false;
 
-  watch(clientSignal: AbortSignal): WatchedRequest {
-    const controller = new AbortController();
-    const onClientAbort = () => controller.abort(clientSignal.reason);
-    const cutoff = this;
-    if (clientSignal.aborted || this.tripped) controller.abort();
-    else {
-      clientSignal.addEventListener('abort', onClientAbort, { once: true });
-      this.running.add(controller);
-    }
+  /**
+   * Watches a request's own controller (no extra controller per request: this is the hot path).
+   * The cutoff aborts it with SHUTDOWN_ABORT_REASON, which tells a cut from a client disconnect.
+   */
+  watch(controller: AbortController): WatchedRequest {
+    if (this.tripped) controller.abort(SHUTDOWN_ABORT_REASON);
+    else if (!controller.signal.aborted) this.running.add(controller);
     return {
       signal: controller.signal,
       get cutByShutdown() {
-        return cutoff.tripped && !clientSignal.aborted;
+        return isShutdownAbort(controller.signal);
       },
       dispose: () => {
-        clientSignal.removeEventListener('abort', onClientAbort);
         this.running.delete(controller);
       },
     };
@@ -42,9 +39,16 @@ export class ShutdownCutoff {
   trip(): void {
     if (this.tripped) return;
     this.tripped = true;
-    for (const controller of this.running) controller.abort();
+    for (const controller of this.running) controller.abort(SHUTDOWN_ABORT_REASON);
     this.running.clear();
   }
+}
+
+/** The abort reason of a request cut at the end of the shutdown grace period. */
+export const SHUTDOWN_ABORT_REASON: unique symbol = Symbol('llmux shutdown cutoff');
+
+export function isShutdownAbort(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason === SHUTDOWN_ABORT_REASON;
 }
 
 export function shuttingDownError(): GatewayError {

@@ -4,6 +4,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { type ChatHandlerDeps, handleChat } from '../../gateway/chat-handler.ts';
 import { ClientResponse } from '../../gateway/client-response.ts';
 import type { SurfaceRenderer } from '../../gateway/translated.ts';
+import { isShutdownAbort } from '../../gateway/shutdown-cutoff.ts';
 import type { RequestOutcome } from '../../gateway/types.ts';
 import { tryParseJson } from '../../lib/json.ts';
 import { type ApiKeyEntry, keyAllowsModel } from '../../policy/key-ring.ts';
@@ -53,14 +54,14 @@ async function serveChat(
   const surface = openAIChatRenderer(requestId, body.model, body.stream_options?.include_usage === true);
   try {
     const modelAllowed = (name: string) => key !== undefined && keyAllowsModel(key, name);
-    await handleChat(deps, { requestId, signal: abort.signal, outcome, modelAllowed }, body, client, surface);
+    await handleChat(deps, { requestId, signal: abort.signal, controller: abort, outcome, modelAllowed }, body, client, surface);
   } catch (error) {
     const failure =
       error instanceof GatewayError
         ? error
         : new GatewayError('internal_error', 'The server had an error while processing your request.', { cause: error });
     outcome.errorCode = failure.code;
-    if (abort.signal.aborted || failure.code === 'client_closed') {
+    if (clientLeft(abort.signal) || failure.code === 'client_closed') {
       client.end();
     } else if (!client.started) {
       const rendered = renderOpenAIError(failure, requestId);
@@ -71,7 +72,7 @@ async function serveChat(
     }
     if (failure.status >= 500 && failure.code !== 'client_closed') deps.onServerError(failure, requestId);
   } finally {
-    if (abort.signal.aborted) {
+    if (clientLeft(abort.signal)) {
       outcome.status = 499;
       outcome.errorCode ??= 'client_closed';
     }
@@ -83,6 +84,11 @@ async function serveChat(
       untrack?.();
     }
   }
+}
+
+/** Aborted because the client disconnected (not because the shutdown grace period ended). */
+function clientLeft(signal: AbortSignal): boolean {
+  return signal.aborted && !isShutdownAbort(signal);
 }
 
 function newOutcome(requestId: string, key: ApiKeyEntry | undefined, body: OpenAIChatRequest): RequestOutcome {
