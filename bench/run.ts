@@ -7,8 +7,8 @@
  * Environment: BENCH_SECONDS (5: a 32-connection run; 1-connection runs take 40% of it, whole seconds),
  * BENCH_REPEATS (3), BENCH_WARMUP_SECONDS (0.3), BENCH_LOADGEN (wrk | node; wrk when installed),
  * BENCH_TTFT_SAMPLES (100), BENCH_GAP_MS (5), BENCH_SSE_MODE (burst | events), BENCH_ONLY
- * (regexp over "route/mode/cN target"), BENCH_OUT (bench/RESULTS.md), BENCH_LLMUX (src: bin/llmux.js through
- * tsx, as `node bin/llmux.js serve`; dist: the compiled build `npm start` runs, rebuilt first).
+ * (regexp over "route/mode/cN target"), BENCH_OUT (bench/RESULTS.md), BENCH_LLMUX (dist, the default: the
+ * compiled build `npm start` runs, rebuilt first; src: the sources through tsx, as `node bin/llmux.js serve`).
  * Benchmarks are not tests: nothing here fails on numbers.
  */
 import { execFileSync } from 'node:child_process';
@@ -55,7 +55,7 @@ const OUT = process.env.BENCH_OUT ?? join(REPO, 'bench', 'RESULTS.md');
 const RAW = process.env.BENCH_OUT
   ? `${OUT.replace(/\.md$/, '')}.json`
   : join(REPO, 'bench', 'results', 'last-run.json');
-const LLMUX_ENTRY = process.env.BENCH_LLMUX === 'dist' ? 'dist' : 'src';
+const LLMUX_ENTRY = process.env.BENCH_LLMUX === 'src' ? 'src' : 'dist';
 const secondsFor = (connections: number) => Math.max(1, Math.round(connections === 1 ? SECONDS * 0.4 : SECONDS));
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
