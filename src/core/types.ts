@@ -192,7 +192,14 @@ export interface Citation {
 
 /** Stream events; each carries the choice index it belongs to (0 when there is one choice). */
 export type StreamEvent =
-  | { type: 'response-start'; id: string; model: string; created: number; serviceTier?: string; systemFingerprint?: string }
+  | {
+      type: 'response-start';
+      id: string;
+      model: string;
+      created: number;
+      serviceTier?: string;
+      systemFingerprint?: string;
+    }
   | { type: 'text-delta'; choice: number; text: string }
   | { type: 'refusal-delta'; choice: number; text: string }
   | { type: 'reasoning-delta'; choice: number; text?: string; signature?: string; redactedData?: string }

@@ -1,4 +1,4 @@
-import { GatewayError } from '../core/errors.ts';
+import type { GatewayError } from '../core/errors.ts';
 import type { ChatRequest, Usage } from '../core/types.ts';
 import type { OpenAIChatRequest } from '../protocols/openai-chat.ts';
 import { buildOpenAIHttpRequest, preparePassthroughBody } from '../providers/openai-compatible/index.ts';
@@ -8,7 +8,7 @@ import type { ClientResponse } from './client-response.ts';
 import { mergeEventStreams, mergeResults } from './fan-out.ts';
 import { passthroughJson, passthroughStream } from './passthrough.ts';
 import { withRetryHint } from './retry-hint.ts';
-import { type SurfaceRenderer, pipeEvents, readTranslatedResult, upstreamEvents } from './translated.ts';
+import { pipeEvents, readTranslatedResult, type SurfaceRenderer, upstreamEvents } from './translated.ts';
 import { type ProviderRuntime, type ServedBy, servedByHeaders } from './types.ts';
 
 export interface AttemptInput {
@@ -39,7 +39,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
 }
 
 async function runPassthrough(input: AttemptInput): Promise<AttemptResult> {
-  const { runtime, target, client, clientBody } = input;
+  const { target, client, clientBody } = input;
   const prepared = preparePassthroughBody(clientBody, target);
   const built: BuiltRequest = { request: buildOpenAIHttpRequest(prepared.body, target), warnings: prepared.warnings };
   const [upstream] = await sendAll(input, [built]);
@@ -77,7 +77,9 @@ async function runTranslated(input: AttemptInput): Promise<AttemptResult> {
   const responses = await sendAll(input, built);
   const headers = servedByHeaders({ ...input.servedBy, warnings });
   if (!request.stream) {
-    const results = await Promise.all(responses.map((upstream) => readTranslatedResult(upstream, runtime.adapter, target)));
+    const results = await Promise.all(
+      responses.map((upstream) => readTranslatedResult(upstream, runtime.adapter, target)),
+    );
     const result = results.length === 1 ? (results[0] as (typeof results)[0]) : mergeResults(results);
     client.send(200, { 'content-type': 'application/json', ...headers }, input.surface.renderResult(result));
     return { usage: result.usage, streamError: undefined };

@@ -22,8 +22,7 @@ export interface ChatHandlerDeps {
 
 export interface ChatContext {
   requestId: string;
-  signal: AbortSignal;
-  /** The request's controller (its `signal` above): aborted on client disconnect or shutdown cutoff. */
+  /** The request's controller: aborted on client disconnect or at the shutdown cutoff. */
   controller: AbortController;
   /** Filled in as the request goes; the server records it when the response is done. */
   outcome: RequestOutcome;
@@ -66,7 +65,7 @@ async function serveFromChain(
   const run: RequestRun = {
     router: deps.router,
     providers: deps.providers,
-    signal: watched?.signal ?? ctx.signal,
+    signal: watched?.signal ?? ctx.controller.signal,
     cutByShutdown: () => watched?.cutByShutdown ?? false,
     outcome: ctx.outcome,
     body,

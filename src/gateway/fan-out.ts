@@ -13,7 +13,13 @@ export function sumUsage(usages: Array<Usage | undefined>): Usage | undefined {
     outputTokens: sum((u) => u.outputTokens) ?? 0,
     estimated: present.some((u) => u.estimated),
   };
-  const optional = ['cachedInputTokens', 'cacheWriteTokens', 'reasoningTokens', 'audioInputTokens', 'audioOutputTokens'] as const;
+  const optional = [
+    'cachedInputTokens',
+    'cacheWriteTokens',
+    'reasoningTokens',
+    'audioInputTokens',
+    'audioOutputTokens',
+  ] as const;
   for (const key of optional) {
     const value = sum((u) => u[key]);
     if (value !== undefined) out[key] = value;
@@ -46,9 +52,13 @@ export async function* mergeEventStreams(
   const pending = new Map<number, Promise<{ index: number; result: IteratorResult<StreamEvent[]> }>>();
   const pull = (index: number) => {
     const iterator = iterators[index];
-    if (iterator) pending.set(index, iterator.next().then((result) => ({ index, result })));
+    if (iterator)
+      pending.set(
+        index,
+        iterator.next().then((result) => ({ index, result })),
+      );
   };
-  iterators.forEach((_, index) => pull(index));
+  for (let index = 0; index < iterators.length; index++) pull(index);
   let started = false;
   try {
     while (pending.size > 0) {

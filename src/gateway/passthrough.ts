@@ -1,9 +1,9 @@
 import { GatewayError } from '../core/errors.ts';
 import type { Usage } from '../core/types.ts';
 import { isRecord, tryParseJson } from '../lib/json.ts';
-import { SseFramer, decodeSseFrame } from '../lib/sse.ts';
-import { fromOpenAIUsage } from '../providers/openai-compatible/usage.ts';
+import { decodeSseFrame, SseFramer } from '../lib/sse.ts';
 import type { OpenAIUsage } from '../protocols/openai-chat.ts';
+import { fromOpenAIUsage } from '../providers/openai-compatible/usage.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
 import type { ClientResponse } from './client-response.ts';
 import { readAll } from './read-body.ts';
@@ -117,7 +117,11 @@ function asGatewayError(error: unknown): GatewayError {
     : new GatewayError('upstream_bad_response', 'upstream stream failed', { cause: error });
 }
 
-function endWithError(client: ClientResponse, error: GatewayError, renderError: (error: GatewayError) => string): GatewayError {
+function endWithError(
+  client: ClientResponse,
+  error: GatewayError,
+  renderError: (error: GatewayError) => string,
+): GatewayError {
   if (error.code !== 'client_closed') client.end(renderError(error));
   return error;
 }

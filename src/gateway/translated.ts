@@ -23,7 +23,8 @@ export async function readTranslatedResult(
 ): Promise<ChatResult> {
   const text = (await readAll(upstream.body)).toString('utf8');
   const parsed = tryParseJson(text);
-  if (parsed === undefined) throw new GatewayError('upstream_bad_response', 'upstream returned a body that is not JSON');
+  if (parsed === undefined)
+    throw new GatewayError('upstream_bad_response', 'upstream returned a body that is not JSON');
   return adapter.parseResponse(parsed, target);
 }
 
@@ -72,7 +73,9 @@ export async function pipeEvents(
     }
   } catch (error) {
     const failure =
-      error instanceof GatewayError ? error : new GatewayError('upstream_bad_response', 'upstream stream failed', { cause: error });
+      error instanceof GatewayError
+        ? error
+        : new GatewayError('upstream_bad_response', 'upstream stream failed', { cause: error });
     if (!client.started) throw failure;
     if (failure.code !== 'client_closed') client.end(surface.renderStreamError(failure));
     return { usage, error: failure };

@@ -14,7 +14,9 @@ test('ignores usage:null and frames without usage', () => {
 });
 
 test('finds usage after an earlier "usage" string in content', () => {
-  const frame = Buffer.from('data: {"choices":[{"delta":{"content":"\\"usage\\" is"}}],"usage":{"total_tokens":3}}\n\n');
+  const frame = Buffer.from(
+    'data: {"choices":[{"delta":{"content":"\\"usage\\" is"}}],"usage":{"total_tokens":3}}\n\n',
+  );
   assert.equal(frameHasUsage(frame), true);
 });
 
@@ -32,7 +34,9 @@ test('sliceUsageObject finds the usage object of a recorded completion without p
 
 test('sliceUsageObject skips braces inside strings and ignores usage:null', async () => {
   const { sliceUsageObject } = await import('./usage-sniffer.ts');
-  const body = Buffer.from('{"choices":[{"message":{"content":"} \\"usage\\": {"}}],"usage":{"note":"}{","prompt_tokens":3}}');
+  const body = Buffer.from(
+    '{"choices":[{"message":{"content":"} \\"usage\\": {"}}],"usage":{"note":"}{","prompt_tokens":3}}',
+  );
   assert.deepEqual(JSON.parse(sliceUsageObject(body)?.toString('utf8') ?? 'null'), { note: '}{', prompt_tokens: 3 });
   assert.equal(sliceUsageObject(Buffer.from('{"choices":[],"usage":null}')), undefined);
   assert.equal(sliceUsageObject(Buffer.from('{"choices":[],"usage":{"a":1')), undefined);

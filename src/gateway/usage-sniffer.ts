@@ -7,7 +7,11 @@ const BACKSLASH = 0x5c;
 /** Index of the `{` opening the value of the `"usage"` key found at `keyAt`, or -1 when the value is not an object. */
 function usageValueStart(bytes: Buffer, keyAt: number): number {
   let i = keyAt + USAGE_KEY.length;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x3a || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x3a || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)
+  )
+    i++;
   return bytes[i] === OPEN_BRACE ? i : -1;
 }
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { redactSecrets } from './redact.ts';
 
 test('removes configured secrets and key-shaped strings', () => {
-  const text = 'Incorrect API key provided: sk-proj-abc***********xyz. Key my-own-secret-123 rejected; Bearer abcdefghij123';
+  const text =
+    'Incorrect API key provided: sk-proj-abc***********xyz. Key my-own-secret-123 rejected; Bearer abcdefghij123';
   const out = redactSecrets(text, ['my-own-secret-123']);
   assert.equal(out.includes('sk-proj'), false);
   assert.equal(out.includes('my-own-secret-123'), false);

@@ -13,7 +13,9 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
     if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
   }
   for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match, bearer: unknown) => (typeof bearer === 'string' ? `${bearer}[redacted]` : '[redacted]'));
+    out = out.replace(pattern, (_match, bearer: unknown) =>
+      typeof bearer === 'string' ? `${bearer}[redacted]` : '[redacted]',
+    );
   }
   return out;
 }

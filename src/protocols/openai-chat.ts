@@ -93,7 +93,10 @@ export interface OpenAIChatRequest {
   response_format?:
     | { type: 'text' }
     | { type: 'json_object' }
-    | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null } };
+    | {
+        type: 'json_schema';
+        json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null };
+      };
   tools?: OpenAITool[];
   tool_choice?: OpenAIToolChoice;
   parallel_tool_calls?: boolean;
@@ -109,7 +112,12 @@ export interface OpenAIUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens?: number; audio_tokens?: number; cache_write_tokens?: number; [k: string]: unknown } | null;
+  prompt_tokens_details?: {
+    cached_tokens?: number;
+    audio_tokens?: number;
+    cache_write_tokens?: number;
+    [k: string]: unknown;
+  } | null;
   completion_tokens_details?: {
     reasoning_tokens?: number;
     audio_tokens?: number;

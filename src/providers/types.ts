@@ -60,5 +60,10 @@ export interface ProviderAdapter {
   parseResponse(body: unknown, target: DeploymentTarget): ChatResult;
   createStreamParser(target: DeploymentTarget): StreamParser;
   /** Maps an upstream error (status, raw body, headers) to a GatewayError keeping status and message. */
-  parseError(status: number, body: string, headers: Record<string, string | string[] | undefined>, target: DeploymentTarget): GatewayError;
+  parseError(
+    status: number,
+    body: string,
+    headers: Record<string, string | string[] | undefined>,
+    target: DeploymentTarget,
+  ): GatewayError;
 }

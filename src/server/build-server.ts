@@ -1,10 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayError } from '../core/errors.ts';
-import { type ApiKeyEntry, KeyRing } from '../policy/key-ring.ts';
+import { GatewayError as GatewayErrorClass } from '../core/errors.ts';
+import type { ApiKeyEntry, KeyRing } from '../policy/key-ring.ts';
 import type { ModelCatalogue } from '../routing/catalogue.ts';
 import { renderOpenAIError } from '../surfaces/openai-chat/render-error.ts';
-import { GatewayError as GatewayErrorClass } from '../core/errors.ts';
 import { presentedKey } from './credentials.ts';
 import { toGatewayError } from './errors.ts';
 import { requestIdFor } from './request-id.ts';
@@ -46,14 +46,21 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     reply.header('x-request-id', request.id);
     if (deps.isShuttingDown?.() === true) {
       reply.header('connection', 'close');
-      throw new GatewayErrorClass('shutting_down', 'llmux is shutting down and takes no new requests; retry on another instance.');
+      throw new GatewayErrorClass(
+        'shutting_down',
+        'llmux is shutting down and takes no new requests; retry on another instance.',
+      );
     }
     if (PUBLIC_PATHS.has(request.url.split('?', 1)[0] ?? request.url)) return;
     const key = deps.keys.authenticate(presentedKey(request.headers));
     if (!key) {
-      throw new GatewayErrorClass('invalid_api_key', 'Incorrect API key provided. Send your llmux key as `Authorization: Bearer <key>`.', {
-        wireCode: 'invalid_api_key',
-      });
+      throw new GatewayErrorClass(
+        'invalid_api_key',
+        'Incorrect API key provided. Send your llmux key as `Authorization: Bearer <key>`.',
+        {
+          wireCode: 'invalid_api_key',
+        },
+      );
     }
     request.apiKey = key;
   });
@@ -66,17 +73,25 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const failure = new GatewayErrorClass('not_found', `Invalid URL (${request.method} ${request.url.split('?')[0]})`, { wireCode: null });
+    const failure = new GatewayErrorClass('not_found', `Invalid URL (${request.method} ${request.url.split('?')[0]})`, {
+      wireCode: null,
+    });
     const rendered = renderOpenAIError(failure, request.id);
     reply.code(404).headers(rendered.headers).send(rendered.body);
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
   registerModelRoutes(app, deps.catalogue, Date.now());
-  registerChatRoutes(app, { ...deps, onServerError: (error, requestId) => logServerError(deps.logger, error, requestId) });
+  registerChatRoutes(app, {
+    ...deps,
+    onServerError: (error, requestId) => logServerError(deps.logger, error, requestId),
+  });
   return app;
 }
 
 function logServerError(logger: Logger, error: GatewayError, requestId: string): void {
-  logger.error({ requestId, code: error.code, status: error.status, provider: error.provider, err: error.cause ?? error }, error.message);
+  logger.error(
+    { requestId, code: error.code, status: error.status, provider: error.provider, err: error.cause ?? error },
+    error.message,
+  );
 }

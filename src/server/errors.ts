@@ -12,7 +12,10 @@ export function toGatewayError(error: unknown, bodyLimitBytes: number): GatewayE
   const e = (error ?? {}) as FastifyLikeError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError('payload_too_large', `Request body is larger than the limit of ${Math.round(bodyLimitBytes / 1048576)} MB.`);
+      return new GatewayError(
+        'payload_too_large',
+        `Request body is larger than the limit of ${Math.round(bodyLimitBytes / 1048576)} MB.`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new GatewayError('unsupported_media_type', 'Unsupported content type; send application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

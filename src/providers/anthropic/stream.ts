@@ -75,7 +75,8 @@ export class AnthropicStreamParser implements StreamParser {
       case 'error': {
         this.failed = true;
         // Tokens already consumed are still billed: report them before the error.
-        const partial: StreamEvent[] = !this.usageSent && this.startUsage ? [{ type: 'usage', usage: fromAnthropicUsage(this.startUsage) }] : [];
+        const partial: StreamEvent[] =
+          !this.usageSent && this.startUsage ? [{ type: 'usage', usage: fromAnthropicUsage(this.startUsage) }] : [];
         return [...partial, { type: 'error', error: toStreamError(payload) }];
       }
       default:

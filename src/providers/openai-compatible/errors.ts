@@ -13,7 +13,9 @@ export function parseOpenAIError(
   const parsed = tryParseJson(body);
   const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : isRecord(parsed) ? parsed : undefined;
   const rawMessage =
-    typeof error?.message === 'string' ? error.message : body.trim().slice(0, 500) || `upstream answered HTTP ${status}`;
+    typeof error?.message === 'string'
+      ? error.message
+      : body.trim().slice(0, 500) || `upstream answered HTTP ${status}`;
   const wireCode = typeof error?.code === 'string' ? error.code : null;
   const options = {
     status,

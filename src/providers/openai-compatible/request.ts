@@ -73,9 +73,15 @@ function toOpenAIMessages(message: Message): OpenAIMessage[] {
   const out: OpenAIMessage = { role: message.role, content: simplifyContent(content) };
   if (message.name !== undefined) out.name = message.name;
   if (message.role === 'assistant') {
-    const calls = message.parts.filter((part): part is Extract<Part, { type: 'tool-call' }> => part.type === 'tool-call');
+    const calls = message.parts.filter(
+      (part): part is Extract<Part, { type: 'tool-call' }> => part.type === 'tool-call',
+    );
     if (calls.length > 0) {
-      out.tool_calls = calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+      out.tool_calls = calls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: call.arguments },
+      }));
     }
     // No content parts (tool calls only, or a refusal) is `content: null`, as OpenAI itself writes it; not "".
     if (content.length === 0) out.content = null;

@@ -43,7 +43,10 @@ function fromOpenAIChoice(choice: OpenAIChoice): ChoiceResult {
   };
 }
 
-export function fromReasoning(details: OpenAIReasoningDetail[] | undefined, text: string | null | undefined): ReasoningPart[] {
+export function fromReasoning(
+  details: OpenAIReasoningDetail[] | undefined,
+  text: string | null | undefined,
+): ReasoningPart[] {
   if (details?.length) {
     return details.map((detail) =>
       detail.type === 'reasoning.redacted'

@@ -31,7 +31,12 @@ export class OpenAIStreamParser implements StreamParser {
     const events: StreamEvent[] = [];
     if (!this.started && chunk.id) {
       this.started = true;
-      const start: StreamEvent = { type: 'response-start', id: chunk.id, model: chunk.model ?? '', created: chunk.created ?? 0 };
+      const start: StreamEvent = {
+        type: 'response-start',
+        id: chunk.id,
+        model: chunk.model ?? '',
+        created: chunk.created ?? 0,
+      };
       if (typeof chunk.service_tier === 'string') start.serviceTier = chunk.service_tier;
       if (typeof chunk.system_fingerprint === 'string') start.systemFingerprint = chunk.system_fingerprint;
       events.push(start);
@@ -42,24 +47,38 @@ export class OpenAIStreamParser implements StreamParser {
       if (typeof delta.reasoning_content === 'string' && delta.reasoning_content) {
         events.push({ type: 'reasoning-delta', choice: index, text: delta.reasoning_content });
       }
-      if (typeof delta.content === 'string' && delta.content) events.push({ type: 'text-delta', choice: index, text: delta.content });
-      if (typeof delta.refusal === 'string' && delta.refusal) events.push({ type: 'refusal-delta', choice: index, text: delta.refusal });
+      if (typeof delta.content === 'string' && delta.content)
+        events.push({ type: 'text-delta', choice: index, text: delta.content });
+      if (typeof delta.refusal === 'string' && delta.refusal)
+        events.push({ type: 'refusal-delta', choice: index, text: delta.refusal });
       for (const call of delta.tool_calls ?? []) {
         const key = `${index}:${call.index}`;
         if (!this.openToolCalls.has(key) && (call.id || call.function?.name)) {
           this.openToolCalls.add(key);
-          const start: StreamEvent = { type: 'tool-call-start', choice: index, index: call.index, id: call.id ?? '', name: call.function?.name ?? '' };
+          const start: StreamEvent = {
+            type: 'tool-call-start',
+            choice: index,
+            index: call.index,
+            id: call.id ?? '',
+            name: call.function?.name ?? '',
+          };
           if (call.signature) start.signature = call.signature;
           events.push(start);
         }
         if (call.function?.arguments) {
-          events.push({ type: 'tool-call-delta', choice: index, index: call.index, argumentsDelta: call.function.arguments });
+          events.push({
+            type: 'tool-call-delta',
+            choice: index,
+            index: call.index,
+            argumentsDelta: call.function.arguments,
+          });
         }
       }
       if (choice.logprobs && (choice.logprobs.content?.length || choice.logprobs.refusal?.length)) {
         events.push({ type: 'logprobs', choice: index, logprobs: choice.logprobs as ChoiceLogprobs });
       }
-      if (choice.finish_reason) events.push({ type: 'finish', choice: index, reason: mapOpenAIFinishReason(choice.finish_reason) });
+      if (choice.finish_reason)
+        events.push({ type: 'finish', choice: index, reason: mapOpenAIFinishReason(choice.finish_reason) });
     }
     if (chunk.usage) events.push({ type: 'usage', usage: fromOpenAIUsage(chunk.usage) });
     return events;

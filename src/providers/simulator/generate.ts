@@ -53,7 +53,8 @@ function pickTool(request: OpenAIChatRequest): OpenAITool | undefined {
   const tools = (request.tools ?? []).filter((tool) => tool.type === 'function');
   if (tools.length === 0 || request.tool_choice === 'none') return undefined;
   const last = request.messages.at(-1);
-  if (last?.role === 'tool' && request.tool_choice !== 'required' && typeof request.tool_choice !== 'object') return undefined;
+  if (last?.role === 'tool' && request.tool_choice !== 'required' && typeof request.tool_choice !== 'object')
+    return undefined;
   const choice = request.tool_choice;
   if (typeof choice === 'object' && choice.type === 'function') {
     return tools.find((tool) => tool.function.name === choice.function.name) ?? tools[0];
@@ -82,7 +83,11 @@ export function simulateAnswer(request: OpenAIChatRequest, model: string): Simul
   for (let i = 0; i < n; i++) {
     if (tool) {
       const args = JSON.stringify(sampleFromSchema(tool.function.parameters ?? { type: 'object' }) ?? {});
-      choices.push({ content: null, toolCall: { id: `call_sim_${i}`, name: tool.function.name, arguments: args }, finishReason: 'tool_calls' });
+      choices.push({
+        content: null,
+        toolCall: { id: `call_sim_${i}`, name: tool.function.name, arguments: args },
+        finishReason: 'tool_calls',
+      });
       continue;
     }
     let content = answerText(request, model);

@@ -3,7 +3,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { tryParseJson } from '../../lib/json.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import type { SendOptions, Transport, UpstreamRequest, UpstreamResponse } from '../../upstream/types.ts';
-import { type SimulatedAnswer, completionTokens, simulateAnswer } from './generate.ts';
+import { completionTokens, type SimulatedAnswer, simulateAnswer } from './generate.ts';
 
 export interface SimulatorOptions {
   /** Delay before the response starts. */
@@ -25,14 +25,28 @@ export function createSimulatorTransport(options: SimulatorOptions): Transport {
       if (options.latencyMs > 0) await sleep(options.latencyMs, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) throw new GatewayError('client_closed', 'client closed the request');
       if (!request.url.endsWith('/chat/completions') || typeof body !== 'object' || body === null) {
-        return jsonResponse(404, { error: { message: 'simulator serves POST /chat/completions only', type: 'invalid_request_error', param: null, code: 'not_found' } });
+        return jsonResponse(404, {
+          error: {
+            message: 'simulator serves POST /chat/completions only',
+            type: 'invalid_request_error',
+            param: null,
+            code: 'not_found',
+          },
+        });
       }
       const chat = body as OpenAIChatRequest;
       const answer = simulateAnswer(chat, chat.model);
       const id = `chatcmpl-sim${Date.now().toString(36)}`;
       const created = Math.floor(Date.now() / 1000);
       if (chat.stream !== true) return jsonResponse(200, completionBody(answer, id, created, chat.model));
-      const frames = streamFrames(answer, id, created, chat.model, options.chunkSize, chat.stream_options?.include_usage === true);
+      const frames = streamFrames(
+        answer,
+        id,
+        created,
+        chat.model,
+        options.chunkSize,
+        chat.stream_options?.include_usage === true,
+      );
       return streamResponse(frames, options.chunkDelayMs, signal);
     },
     async close() {},
@@ -46,7 +60,12 @@ function usageOf(answer: SimulatedAnswer) {
     completion_tokens: completion,
     total_tokens: answer.promptTokens + completion,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -63,7 +82,15 @@ function completionBody(answer: SimulatedAnswer, id: string, created: number, mo
         content: choice.content,
         refusal: null,
         ...(choice.toolCall
-          ? { tool_calls: [{ id: choice.toolCall.id, type: 'function', function: { name: choice.toolCall.name, arguments: choice.toolCall.arguments } }] }
+          ? {
+              tool_calls: [
+                {
+                  id: choice.toolCall.id,
+                  type: 'function',
+                  function: { name: choice.toolCall.name, arguments: choice.toolCall.arguments },
+                },
+              ],
+            }
           : {}),
         annotations: [],
       },
@@ -76,22 +103,60 @@ function completionBody(answer: SimulatedAnswer, id: string, created: number, mo
   };
 }
 
-function streamFrames(answer: SimulatedAnswer, id: string, created: number, model: string, chunkSize: number, includeUsage: boolean): string[] {
+function streamFrames(
+  answer: SimulatedAnswer,
+  id: string,
+  created: number,
+  model: string,
+  chunkSize: number,
+  includeUsage: boolean,
+): string[] {
   const frame = (choices: unknown[], extra: Record<string, unknown> = {}) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_llmux_sim', choices, ...extra })}\n\n`;
   const frames: string[] = [];
   answer.choices.forEach((choice, index) => {
-    frames.push(frame([{ index, delta: { role: 'assistant', content: choice.toolCall ? null : '', refusal: null }, logprobs: null, finish_reason: null }]));
+    frames.push(
+      frame([
+        {
+          index,
+          delta: { role: 'assistant', content: choice.toolCall ? null : '', refusal: null },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ]),
+    );
     if (choice.toolCall) {
       const { id: callId, name, arguments: args } = choice.toolCall;
-      frames.push(frame([{ index, delta: { tool_calls: [{ index: 0, id: callId, type: 'function', function: { name, arguments: '' } }] }, logprobs: null, finish_reason: null }]));
+      frames.push(
+        frame([
+          {
+            index,
+            delta: { tool_calls: [{ index: 0, id: callId, type: 'function', function: { name, arguments: '' } }] },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]),
+      );
       for (let i = 0; i < args.length; i += 16) {
-        frames.push(frame([{ index, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 16) } }] }, logprobs: null, finish_reason: null }]));
+        frames.push(
+          frame([
+            {
+              index,
+              delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 16) } }] },
+              logprobs: null,
+              finish_reason: null,
+            },
+          ]),
+        );
       }
     } else {
       const words = (choice.content ?? '').split(/(?<= )/);
       for (let i = 0; i < words.length; i += Math.max(1, chunkSize)) {
-        frames.push(frame([{ index, delta: { content: words.slice(i, i + chunkSize).join('') }, logprobs: null, finish_reason: null }]));
+        frames.push(
+          frame([
+            { index, delta: { content: words.slice(i, i + chunkSize).join('') }, logprobs: null, finish_reason: null },
+          ]),
+        );
       }
     }
     frames.push(frame([{ index, delta: {}, logprobs: null, finish_reason: choice.finishReason }]));

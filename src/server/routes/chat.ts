@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/errors.ts';
 import { type ChatHandlerDeps, handleChat } from '../../gateway/chat-handler.ts';
 import { ClientResponse } from '../../gateway/client-response.ts';
-import type { SurfaceRenderer } from '../../gateway/translated.ts';
 import { isShutdownAbort } from '../../gateway/shutdown-cutoff.ts';
+import type { SurfaceRenderer } from '../../gateway/translated.ts';
 import type { RequestOutcome } from '../../gateway/types.ts';
 import { tryParseJson } from '../../lib/json.ts';
 import { type ApiKeyEntry, keyAllowsModel } from '../../policy/key-ring.ts';
@@ -54,12 +54,14 @@ async function serveChat(
   const surface = openAIChatRenderer(requestId, body.model, body.stream_options?.include_usage === true);
   try {
     const modelAllowed = (name: string) => key !== undefined && keyAllowsModel(key, name);
-    await handleChat(deps, { requestId, signal: abort.signal, controller: abort, outcome, modelAllowed }, body, client, surface);
+    await handleChat(deps, { requestId, controller: abort, outcome, modelAllowed }, body, client, surface);
   } catch (error) {
     const failure =
       error instanceof GatewayError
         ? error
-        : new GatewayError('internal_error', 'The server had an error while processing your request.', { cause: error });
+        : new GatewayError('internal_error', 'The server had an error while processing your request.', {
+            cause: error,
+          });
     outcome.errorCode = failure.code;
     if (clientLeft(abort.signal) || failure.code === 'client_closed') {
       client.end();
@@ -122,10 +124,20 @@ function openAIChatRenderer(requestId: string, model: string, includeUsage: bool
   return {
     renderResult: (result) => JSON.stringify(toOpenAIChatCompletion(result)),
     createStreamRenderer: () =>
-      new OpenAIChunkRenderer(includeUsage, { id: `chatcmpl-${requestId}`, model, created: Math.floor(Date.now() / 1000) }),
+      new OpenAIChunkRenderer(includeUsage, {
+        id: `chatcmpl-${requestId}`,
+        model,
+        created: Math.floor(Date.now() / 1000),
+      }),
     renderStreamError: (error) => {
       const body = toOpenAIErrorBody(error, requestId).error;
-      return renderStreamError({ code: body.code ?? error.code, message: body.message, status: error.status, type: body.type, param: body.param });
+      return renderStreamError({
+        code: body.code ?? error.code,
+        message: body.message,
+        status: error.status,
+        type: body.type,
+        param: body.param,
+      });
     },
   };
 }

@@ -29,7 +29,11 @@ function toOpenAIChoice(choice: ChoiceResult): OpenAIChoice {
     message.reasoning_details = choice.reasoning.map((part) =>
       part.redactedData !== undefined
         ? { type: 'reasoning.redacted' as const, data: part.redactedData }
-        : { type: 'reasoning.text' as const, text: part.text, ...(part.signature ? { signature: part.signature } : {}) },
+        : {
+            type: 'reasoning.text' as const,
+            text: part.text,
+            ...(part.signature ? { signature: part.signature } : {}),
+          },
     );
   }
   if (choice.toolCalls.length > 0) {
@@ -41,7 +45,12 @@ function toOpenAIChoice(choice: ChoiceResult): OpenAIChoice {
     }));
   }
   message.annotations = choice.citations.map(toOpenAIAnnotation);
-  return { index: choice.index, message, logprobs: choice.logprobs, finish_reason: toOpenAIFinishReason(choice.finishReason) };
+  return {
+    index: choice.index,
+    message,
+    logprobs: choice.logprobs,
+    finish_reason: toOpenAIFinishReason(choice.finishReason),
+  };
 }
 
 /** OpenAI knows four finish reasons; `error` and `other` are reported as `stop`. */

@@ -43,7 +43,9 @@ export class OpenAIChunkRenderer {
         return this.frame(event.choice, { refusal: event.text });
       case 'reasoning-delta': {
         if (event.redactedData !== undefined) {
-          return this.frame(event.choice, { reasoning_details: [{ type: 'reasoning.redacted', data: event.redactedData }] });
+          return this.frame(event.choice, {
+            reasoning_details: [{ type: 'reasoning.redacted', data: event.redactedData }],
+          });
         }
         const delta: OpenAIChunkChoice['delta'] = {};
         if (event.text) delta.reasoning_content = event.text;
@@ -65,7 +67,9 @@ export class OpenAIChunkRenderer {
           ],
         });
       case 'tool-call-delta':
-        return this.frame(event.choice, { tool_calls: [{ index: event.index, function: { arguments: event.argumentsDelta } }] });
+        return this.frame(event.choice, {
+          tool_calls: [{ index: event.index, function: { arguments: event.argumentsDelta } }],
+        });
       case 'logprobs':
         return this.frame(event.choice, {}, null, event.logprobs);
       case 'finish':
@@ -126,7 +130,12 @@ export class OpenAIChunkRenderer {
 /** An OpenAI-style error event; the official SDKs raise it as an APIError. */
 export function renderStreamError(error: GatewayErrorShape & { type?: string; param?: string | null }): string {
   const body = {
-    error: { message: error.message, type: error.type ?? 'upstream_error', param: error.param ?? null, code: error.code },
+    error: {
+      message: error.message,
+      type: error.type ?? 'upstream_error',
+      param: error.param ?? null,
+      code: error.code,
+    },
   };
   return `data: ${JSON.stringify(body)}\n\n`;
 }

@@ -13,8 +13,10 @@ export function toOpenAIUsage(usage: Usage): OpenAIUsage {
     reasoning_tokens: usage.reasoningTokens ?? 0,
   };
   if (usage.audioOutputTokens !== undefined) completion.audio_tokens = usage.audioOutputTokens;
-  if (usage.acceptedPredictionTokens !== undefined) completion.accepted_prediction_tokens = usage.acceptedPredictionTokens;
-  if (usage.rejectedPredictionTokens !== undefined) completion.rejected_prediction_tokens = usage.rejectedPredictionTokens;
+  if (usage.acceptedPredictionTokens !== undefined)
+    completion.accepted_prediction_tokens = usage.acceptedPredictionTokens;
+  if (usage.rejectedPredictionTokens !== undefined)
+    completion.rejected_prediction_tokens = usage.rejectedPredictionTokens;
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,

@@ -385,9 +385,18 @@ describe('fromOpenAIChatRequest on recorded request bodies', () => {
 
 describe('Anthropic-style thinking field', () => {
   it('maps an enabled budget and a disabled switch onto reasoning', () => {
-    const enabled = canonical({ model: 'm', messages: [user('hi')], thinking: { type: 'enabled', budget_tokens: 3000 } });
+    const enabled = canonical({
+      model: 'm',
+      messages: [user('hi')],
+      thinking: { type: 'enabled', budget_tokens: 3000 },
+    });
     assert.deepEqual(enabled.reasoning, { includeThoughts: true, budgetTokens: 3000 });
-    const disabled = canonical({ model: 'm', messages: [user('hi')], reasoning_effort: 'high', thinking: { type: 'disabled' } });
+    const disabled = canonical({
+      model: 'm',
+      messages: [user('hi')],
+      reasoning_effort: 'high',
+      thinking: { type: 'disabled' },
+    });
     assert.deepEqual(disabled.reasoning, { effort: 'none' });
   });
 

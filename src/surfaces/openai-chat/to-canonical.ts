@@ -20,10 +20,33 @@ import type {
 
 /** Request fields llmux maps itself; anything else on the body goes to `providerOptions.openai`. */
 const KNOWN_FIELDS = new Set([
-  'model', 'messages', 'stream', 'stream_options', 'temperature', 'top_p', 'n', 'stop', 'max_tokens',
-  'max_completion_tokens', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'user', 'seed',
-  'response_format', 'tools', 'tool_choice', 'parallel_tool_calls', 'logprobs', 'top_logprobs',
-  'reasoning_effort', 'service_tier', 'metadata', 'top_k', 'provider_options', 'thinking',
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'temperature',
+  'top_p',
+  'n',
+  'stop',
+  'max_tokens',
+  'max_completion_tokens',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'user',
+  'seed',
+  'response_format',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'logprobs',
+  'top_logprobs',
+  'reasoning_effort',
+  'service_tier',
+  'metadata',
+  'top_k',
+  'provider_options',
+  'thinking',
 ]);
 
 /** Converts a validated OpenAI chat request into the canonical request (for translated upstreams). */
@@ -91,9 +114,13 @@ function collectProviderOptions(body: OpenAIChatRequest): Record<string, JsonObj
     }
     for (const [provider, fields] of Object.entries(explicit as Record<string, unknown>)) {
       if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
-        throw new GatewayError('invalid_request', `Invalid type for 'provider_options.${provider}': expected an object.`, {
-          param: `provider_options.${provider}`,
-        });
+        throw new GatewayError(
+          'invalid_request',
+          `Invalid type for 'provider_options.${provider}': expected an object.`,
+          {
+            param: `provider_options.${provider}`,
+          },
+        );
       }
       options[provider] = fields as JsonObject;
     }
@@ -132,7 +159,11 @@ function fromOpenAIMessage(message: OpenAIMessage, index: number): Message {
         out.parts.push(part);
       }
     }
-    if (!message.reasoning_details?.length && typeof message.reasoning_content === 'string' && message.reasoning_content) {
+    if (
+      !message.reasoning_details?.length &&
+      typeof message.reasoning_content === 'string' &&
+      message.reasoning_content
+    ) {
       out.parts.push({ type: 'reasoning', text: message.reasoning_content });
     }
   }
@@ -140,7 +171,12 @@ function fromOpenAIMessage(message: OpenAIMessage, index: number): Message {
   if (role === 'assistant') {
     if (typeof message.refusal === 'string') out.refusal = message.refusal;
     for (const call of message.tool_calls ?? []) {
-      const part: Part = { type: 'tool-call', id: call.id, name: call.function.name, arguments: call.function.arguments };
+      const part: Part = {
+        type: 'tool-call',
+        id: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      };
       if (call.signature !== undefined) part.signature = call.signature;
       out.parts.push(part);
     }
@@ -154,7 +190,10 @@ function fromContent(content: OpenAIMessage['content'], index: number): Part[] {
   return content.flatMap((part, i) => fromContentPart(part, `messages[${index}].content[${i}]`));
 }
 
-function fromToolContent(content: OpenAIMessage['content'], index: number): string | Array<Extract<Part, { type: 'text' | 'image' | 'file' }>> {
+function fromToolContent(
+  content: OpenAIMessage['content'],
+  index: number,
+): string | Array<Extract<Part, { type: 'text' | 'image' | 'file' }>> {
   if (content === undefined || content === null) return '';
   if (typeof content === 'string') return content;
   return fromContent(content, index).filter(
@@ -182,7 +221,8 @@ function fromContentPart(part: OpenAIContentPart, param: string): Part[] {
       return [{ type: 'audio', data: part.input_audio.data, format: part.input_audio.format }];
     case 'file': {
       const out: Part = { type: 'file' };
-      if (part.file.file_data !== undefined) Object.assign(out, parseMediaUrl(part.file.file_data, `${param}.file.file_data`));
+      if (part.file.file_data !== undefined)
+        Object.assign(out, parseMediaUrl(part.file.file_data, `${param}.file.file_data`));
       if (part.file.file_id !== undefined) out.fileId = part.file.file_id;
       if (part.file.filename !== undefined) out.filename = part.file.filename;
       if (part.cache_control) out.cache = part.cache_control;
@@ -197,18 +237,26 @@ export function parseMediaUrl(url: string, param: string): { url?: string; data?
   const comma = url.indexOf(',');
   const header = comma > 0 ? url.slice(5, comma) : '';
   if (comma < 0 || !header.endsWith(';base64')) {
-    throw new GatewayError('invalid_request', `Invalid data URL in '${param}': expected data:<media type>;base64,<data>.`, {
-      param,
-    });
+    throw new GatewayError(
+      'invalid_request',
+      `Invalid data URL in '${param}': expected data:<media type>;base64,<data>.`,
+      {
+        param,
+      },
+    );
   }
   return { data: url.slice(comma + 1), mediaType: header.slice(0, -';base64'.length) || 'application/octet-stream' };
 }
 
 function fromOpenAITool(tool: OpenAITool, index: number): ToolDefinition {
   if (tool.type !== 'function') {
-    throw new GatewayError('unsupported_parameter', `'tools[${index}]': only function tools can be sent to this model.`, {
-      param: `tools[${index}].type`,
-    });
+    throw new GatewayError(
+      'unsupported_parameter',
+      `'tools[${index}]': only function tools can be sent to this model.`,
+      {
+        param: `tools[${index}].type`,
+      },
+    );
   }
   const out: ToolDefinition = { type: 'function', name: tool.function.name };
   if (tool.function.description !== undefined) out.description = tool.function.description;
@@ -221,9 +269,13 @@ function fromOpenAITool(tool: OpenAITool, index: number): ToolDefinition {
 function fromOpenAIToolChoice(choice: OpenAIToolChoice): ToolChoice {
   if (typeof choice === 'string') return { type: choice };
   if (choice.type === 'function') return { type: 'function', name: choice.function.name };
-  throw new GatewayError('unsupported_parameter', `'tool_choice' of type '${choice.type}' cannot be sent to this model.`, {
-    param: 'tool_choice',
-  });
+  throw new GatewayError(
+    'unsupported_parameter',
+    `'tool_choice' of type '${choice.type}' cannot be sent to this model.`,
+    {
+      param: 'tool_choice',
+    },
+  );
 }
 
 function fromOpenAIResponseFormat(format: NonNullable<OpenAIChatRequest['response_format']>): ResponseFormat {

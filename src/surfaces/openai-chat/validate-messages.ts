@@ -1,13 +1,5 @@
 import { GatewayError } from '../../core/errors.ts';
-import {
-  invalidType,
-  isObject,
-  isObjectCheck,
-  isString,
-  missingParam,
-  oneOf,
-  optional,
-} from './validate-helpers.ts';
+import { invalidType, isObject, isObjectCheck, isString, missingParam, oneOf, optional } from './validate-helpers.ts';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 const USER_PART_TYPES = ['text', 'image_url', 'input_audio', 'file'] as const;
@@ -23,7 +15,9 @@ export function validateMessages(messages: unknown): void {
       { param: 'messages', wireCode: 'empty_array' },
     );
   }
-  messages.forEach((message, i) => validateMessage(message, `messages[${i}]`));
+  messages.forEach((message, i) => {
+    validateMessage(message, `messages[${i}]`);
+  });
 }
 
 function validateMessage(message: unknown, param: string): void {
@@ -70,7 +64,9 @@ function requireContent(content: unknown, param: string): void {
 function validateContent(content: unknown, param: string, partTypes: readonly string[]): void {
   if (typeof content === 'string') return;
   if (!Array.isArray(content)) throw invalidType(param, 'a string or an array of content parts', content);
-  content.forEach((part, i) => validatePart(part, `${param}[${i}]`, partTypes));
+  content.forEach((part, i) => {
+    validatePart(part, `${param}[${i}]`, partTypes);
+  });
 }
 
 function validatePart(part: unknown, param: string, partTypes: readonly string[]): void {

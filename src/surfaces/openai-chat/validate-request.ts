@@ -81,7 +81,9 @@ export function validateChatRequest(body: unknown): OpenAIChatRequest {
 function validateStop(stop: unknown): void {
   if (stop === undefined || stop === null || typeof stop === 'string') return;
   if (!Array.isArray(stop)) throw invalidType('stop', 'a string or an array of strings', stop);
-  stop.forEach((item, i) => isString(item, `stop[${i}]`));
+  stop.forEach((item, i) => {
+    isString(item, `stop[${i}]`);
+  });
 }
 
 function validateStreamOptions(options: unknown): void {
@@ -149,7 +151,10 @@ function validateTools(tools: unknown): void {
 
 function validateToolChoice(choice: unknown): void {
   if (choice === undefined || choice === null) return;
-  if (typeof choice === 'string') return oneOf(['auto', 'none', 'required'])(choice, 'tool_choice');
+  if (typeof choice === 'string') {
+    oneOf(['auto', 'none', 'required'])(choice, 'tool_choice');
+    return;
+  }
   if (!isObject(choice)) throw invalidType('tool_choice', "'auto', 'none', 'required' or an object", choice);
   oneOf(['function', 'allowed_tools', 'custom'])(choice.type, 'tool_choice.type');
   if (choice.type === 'function') {
