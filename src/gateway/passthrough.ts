@@ -9,6 +9,9 @@ import type { ClientResponse } from './client-response.ts';
 import { readAll } from './read-body.ts';
 import { frameHasUsage, looksLikeJsonObject, sliceUsageObject } from './usage-sniffer.ts';
 
+const CHOICES_KEY = Buffer.from('"choices"');
+const DONE_FRAME_MAX_BYTES = 32;
+
 export interface StreamResult {
   usage: Usage | undefined;
   /** A failure after bytes reached the client (already reported to it as an error event). */
@@ -25,20 +28,14 @@ export async function passthroughJson(
   headers: Record<string, string>,
 ): Promise<Usage | undefined> {
   const bytes = await readAll(upstream.body);
-  if (!looksLikeJsonObject(bytes) || bytes.indexOf(CHOICES_KEY) < 0) {
-    throw new GatewayError('upstream_bad_response', 'upstream returned a malformed chat completion body');
-  }
   const usageBytes = sliceUsageObject(bytes);
   const usage = usageBytes ? tryParseJson(usageBytes.toString('utf8')) : undefined;
-  if (usageBytes && !isRecord(usage)) {
+  if (!looksLikeJsonObject(bytes) || bytes.indexOf(CHOICES_KEY) < 0 || (usageBytes && !isRecord(usage))) {
     throw new GatewayError('upstream_bad_response', 'upstream returned a malformed chat completion body');
   }
   client.send(200, { 'content-type': 'application/json', ...headers }, bytes);
   return isRecord(usage) ? fromOpenAIUsage(usage as unknown as OpenAIUsage) : undefined;
 }
-
-const CHOICES_KEY = Buffer.from('"choices"');
-const DONE_FRAME_MAX_BYTES = 32;
 
 /**
  * Streaming passthrough: frames are piped byte for byte. The usage chunk that llmux always asks

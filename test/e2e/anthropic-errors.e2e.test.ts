@@ -15,26 +15,12 @@ import OpenAI, {
 } from 'openai';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { toEventsStep } from '../support/replay-common.ts';
+import { type ChatChunk, contentOf, rejection } from '../support/sdk-helpers.ts';
 import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 
-type ChatChunk = OpenAI.Chat.ChatCompletionChunk;
-
 const VA = 'anthropic/vercel-ai';
 const PA = 'anthropic/pydantic-ai';
-
-const contentOf = (chunks: ChatChunk[]) =>
-  chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta.content ?? '')).join('');
-
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    return error;
-  }
-  assert.fail(`expected ${type.name}, but the call succeeded`);
-}
 
 /** Error bodies in Anthropic's shape (401/429/529 bodies are only known from issue reports; see PROVENANCE gaps). */
 const anthropicError = (type: string, message: string) => ({

@@ -9,10 +9,10 @@ import OpenAI from 'openai';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { loadCassette } from '../support/fixtures.ts';
 import { isRecord, type JsonRecord } from '../support/json-guards.ts';
+import { type ChatChunk, collectChunks, contentOf, deltas } from '../support/sdk-helpers.ts';
 import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 
-type ChatChunk = OpenAI.Chat.ChatCompletionChunk;
 type Message = OpenAI.Chat.ChatCompletionMessageParam;
 /** llmux's extension fields on assistant messages (Anthropic thinking blocks with signatures). */
 type ReasoningDetail = {
@@ -47,18 +47,6 @@ function withoutIsErrorFalse(value: unknown): unknown {
       .map(([key, item]) => [key, withoutIsErrorFalse(item)]),
   );
 }
-
-async function collectChunks(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-const deltas = (chunks: ChatChunk[]) => chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta));
-const contentOf = (chunks: ChatChunk[]) =>
-  deltas(chunks)
-    .map((delta) => delta.content ?? '')
-    .join('');
 
 describe('openai SDK → llmux → Anthropic: tools and thinking', () => {
   let sim: Simulator;

@@ -9,10 +9,9 @@ import OpenAI from 'openai';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
 import { isRecord, type JsonRecord } from '../support/json-guards.ts';
+import { collectChunks, contentOf } from '../support/sdk-helpers.ts';
 import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
-
-type ChatChunk = OpenAI.Chat.ChatCompletionChunk;
 
 const VA = 'anthropic/vercel-ai';
 const PA = 'anthropic/pydantic-ai';
@@ -21,18 +20,6 @@ function record(value: unknown, what: string): JsonRecord {
   assert.ok(isRecord(value), `${what}: expected an object`);
   return value;
 }
-
-async function collectChunks(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-const deltas = (chunks: ChatChunk[]) => chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta));
-const contentOf = (chunks: ChatChunk[]) =>
-  deltas(chunks)
-    .map((delta) => delta.content ?? '')
-    .join('');
 
 describe('openai SDK → llmux → Anthropic', () => {
   let sim: Simulator;

@@ -6,28 +6,12 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import OpenAI, { APIError, AuthenticationError, NotFoundError, RateLimitError } from 'openai';
 import { geminiJsonStep, geminiSseStep } from '../support/gemini-replay.ts';
+import { collectChunks, rejection } from '../support/sdk-helpers.ts';
 import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 
-type ChatChunk = OpenAI.Chat.ChatCompletionChunk;
 const GEMINI_KEY = 'test-gemini-key';
 const FB = 'gemini/firebase-vertexai-sdk-test-data';
-
-async function collectChunks(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    return error;
-  }
-  assert.fail(`expected ${type.name}, but the call succeeded`);
-}
 
 describe('openai SDK → llmux → Gemini: errors, blocks, warnings', () => {
   let sim: Simulator;

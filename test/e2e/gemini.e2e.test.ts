@@ -8,29 +8,16 @@ import OpenAI from 'openai';
 import { loadFirebaseMock } from '../support/fixtures.ts';
 import { geminiJsonStep, geminiSseStep } from '../support/gemini-replay.ts';
 import { isRecord, type JsonRecord } from '../support/json-guards.ts';
+import { collectChunks, contentOf } from '../support/sdk-helpers.ts';
 import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 
-type ChatChunk = OpenAI.Chat.ChatCompletionChunk;
 const GEMINI_KEY = 'test-gemini-key';
 const FB = 'gemini/firebase-vertexai-sdk-test-data';
 
 function recordAt(value: unknown, what: string): JsonRecord {
   assert.ok(isRecord(value), `${what}: expected an object`);
   return value;
-}
-
-async function collectChunks(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-function contentOf(chunks: ChatChunk[], index = 0): string {
-  return chunks
-    .flatMap((chunk) => chunk.choices.filter((choice) => choice.index === index))
-    .map((choice) => choice.delta.content ?? '')
-    .join('');
 }
 
 describe('openai SDK → llmux → Gemini', () => {

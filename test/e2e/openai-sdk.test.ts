@@ -21,11 +21,11 @@ import { loadDotnetRecord, loadRawSse } from '../support/fixtures.ts';
 import { isRecord, type JsonRecord } from '../support/json-guards.ts';
 import { dotnetStep, openaiSseStep } from '../support/openai-replay.ts';
 import { splitSseFrames, toEventsStep } from '../support/replay-common.ts';
+import { type ChatChunk, contentOf, rejection } from '../support/sdk-helpers.ts';
 import { type RunningLlmux, startLlmux, TEST_KEY } from '../support/start-llmux.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 
 type CreateParams = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-type ChatChunk = OpenAI.Chat.ChatCompletionChunk;
 
 const UPSTREAM_MODEL = 'gpt-4o-2024-08-06';
 const NARROW_KEY = 'sk-llmux-narrow-key';
@@ -84,24 +84,7 @@ async function collect(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
   return chunks;
 }
 
-function contentOf(chunks: ChatChunk[], index = 0): string {
-  return chunks
-    .flatMap((chunk) => chunk.choices.filter((choice) => choice.index === index))
-    .map((choice) => choice.delta.content ?? '')
-    .join('');
-}
-
 /** Awaits a rejection and checks it is an instance of `type`. */
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    return error;
-  }
-  assert.fail(`expected ${type.name}, but the call succeeded`);
-}
-
 async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
