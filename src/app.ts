@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { LlmuxConfig, ProviderConfig } from './config/index.ts';
+import { configSecrets } from './config/secrets.ts';
 import { InFlightRequests } from './gateway/in-flight-requests.ts';
 import { ShutdownCutoff } from './gateway/shutdown-cutoff.ts';
 import type { ProviderRuntime, RequestOutcome } from './gateway/types.ts';
+import { createLogger } from './lib/logger.ts';
+import { registerSecrets } from './lib/redact.ts';
 import { KeyRing } from './policy/key-ring.ts';
 import { adapterFor } from './providers/registry.ts';
 import { createSimulatorTransport } from './providers/simulator/index.ts';
@@ -24,6 +27,8 @@ export interface LlmuxApp {
   logger: Logger;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), flushes the store. */
   close(): Promise<void>;
+  /** Like close(), but cuts the requests in flight at once (they are still recorded); hurries a close() under way. */
+  closeNow(): Promise<void>;
 }
 
 export interface CreateAppOptions {
@@ -34,14 +39,31 @@ export interface CreateAppOptions {
 
 /** The composition root: the one place that picks concrete stores and transports. */
 export async function createApp(config: LlmuxConfig, options: CreateAppOptions = {}): Promise<LlmuxApp> {
-  const logger = options.logger ?? pino({ level: process.env.LLMUX_LOG_LEVEL ?? config.logging.level });
+  registerSecrets(configSecrets(config));
+  const logger = options.logger ?? createLogger(process.env.LLMUX_LOG_LEVEL ?? config.logging.level);
   for (const notice of config.notices) logger.info(notice);
   const store =
     options.store ??
     (await openStore(config.store.kind === 'sqlite' ? { sqlite: config.store.path } : { postgres: config.store.url }, {
       onError: (error) => logger.error({ err: error }, 'request log flush failed'),
+      flushIntervalMs: config.store.flushIntervalMs,
+      ...(config.store.journal
+        ? {
+            journal: {
+              ...config.store.journal,
+              onReplay: (report) => logger.warn(report, 'request log: wrote the rows a crash left in the journal'),
+            },
+          }
+        : {}),
     }));
-  const httpTransport = createUndiciTransport();
+  const mib = (value: number) => Math.round(value * 1024 * 1024);
+  const httpTransport = createUndiciTransport({
+    limits: {
+      maxResponseBytes: mib(config.server.maxUpstreamResponseMb),
+      maxEventBytes: mib(config.server.maxUpstreamEventMb),
+      maxErrorBodyBytes: mib(config.server.maxUpstreamErrorMb),
+    },
+  });
   const providers = new Map<string, ProviderRuntime>();
   for (const provider of Object.values(config.providers)) {
     if (provider.enabled) providers.set(provider.name, toProviderRuntime(provider, httpTransport));
@@ -65,6 +87,14 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     catalogue,
     providers,
     bodyLimitBytes: Math.round(config.server.bodyLimitMb * 1024 * 1024),
+    limits: {
+      headersTimeoutMs: config.server.headersTimeoutMs,
+      bodyTimeoutMs: config.server.bodyTimeoutMs,
+      maxConnections: config.server.maxConnections,
+      maxUnauthenticatedPerIp: config.server.maxUnauthenticatedPerIp,
+      maxInflightBodyBytes: Math.round(config.server.maxInflightBodyMb * 1024 * 1024),
+    },
+    maxChoices: config.server.maxChoices,
     router,
     shutdown,
     record: (outcome) => store.requestLog.record(toLogRecord(outcome)),
@@ -73,12 +103,14 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
   });
   const connections = new ConnectionTracker(server.server);
 
+  const hurry = new AbortController();
   const close = () => {
     closing ??= (async () => {
       const drained = await closeGracefully(server, {
         connections,
         inFlight,
         graceMs: config.server.shutdownGraceMs,
+        hurry: hurry.signal,
         onGraceOver: () => shutdown.trip(),
       });
       if (!drained.complete)
@@ -88,7 +120,11 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     })();
     return closing;
   };
-  return { server, store, logger, close };
+  const closeNow = () => {
+    hurry.abort();
+    return close();
+  };
+  return { server, store, logger, close, closeNow };
 }
 
 function toProviderRuntime(provider: ProviderConfig, httpTransport: Transport): ProviderRuntime {
@@ -144,6 +180,7 @@ function toLogRecord(outcome: RequestOutcome): RequestLogRecord {
   return {
     timestamp: outcome.startedAt,
     requestId: outcome.requestId,
+    clientRequestId: outcome.clientRequestId,
     keyName: outcome.keyName,
     publicModel: outcome.publicModel,
     provider: outcome.provider,

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createApp } from '../app.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
+import { installProcessGuard } from '../server/process-guard.ts';
 
 const program = new Command();
 program.name('llmux').description('Self-hosted LLM API gateway');
@@ -25,15 +26,26 @@ program
     if (options.port !== undefined) config.server.port = parsePort(options.port);
     if (options.host !== undefined) config.server.host = options.host;
     const app = await createApp(config);
+    installProcessGuard(app.logger);
     const address = await app.server.listen({ port: config.server.port, host: config.server.host });
     app.logger.info({ address, models: config.models.map((model) => model.name) }, 'llmux listening');
-    let stopping = false;
+    let signals = 0;
     const stop = (signal: string) => {
-      if (stopping) {
-        app.logger.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+      signals++;
+      if (signals === 2) {
+        // Not an immediate exit: the requests in flight are cut and recorded, the request log flushed.
+        app.logger.warn({ signal }, 'second signal: cutting the requests in flight, flushing the request log');
+        void app.closeNow();
+        setTimeout(() => {
+          app.logger.error({ afterMs: URGENT_STOP_MS }, 'request log flush still running: exiting');
+          process.exit(1);
+        }, URGENT_STOP_MS).unref();
+        return;
+      }
+      if (signals > 2) {
+        app.logger.warn({ signal }, 'third signal: exiting at once');
         process.exit(1);
       }
-      stopping = true;
       app.logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down: draining in-flight requests');
       app.close().then(
         () => {
@@ -49,6 +61,9 @@ program
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+
+/** After a second signal, exit even if the store is still flushing (the journal has the rows). */
+const URGENT_STOP_MS = 5000;
 
 function parsePort(value: string): number {
   const port = Number(value);

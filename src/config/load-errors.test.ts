@@ -191,7 +191,7 @@ test('store: exactly one backend; postgres needs a URL', () => {
     'store.postgres: must be a postgres:// or postgresql:// URL',
   ]);
   assert.deepEqual(issuesOf('store: { mysql: x }'), [
-    'store.mysql: unknown key (expected one of: sqlite, postgres)',
+    'store.mysql: unknown key (expected one of: sqlite, postgres, flushIntervalMs, journal, journalSyncMs)',
     'store: set exactly one of sqlite, postgres',
   ]);
 });

@@ -8,14 +8,29 @@ test('an empty config is fully defaulted', () => {
   const config = parseConfig('', {}, 'empty.yaml');
   assert.deepEqual(config, {
     source: 'empty.yaml',
-    server: { port: 4000, host: '127.0.0.1', bodyLimitMb: 32, shutdownGraceMs: 10000, requestTimeoutMs: 0 },
-    store: { kind: 'sqlite', path: './data/llmux.db' },
+    server: {
+      port: 4000,
+      host: '127.0.0.1',
+      bodyLimitMb: 32,
+      maxUpstreamResponseMb: 64,
+      maxUpstreamEventMb: 8,
+      maxUpstreamErrorMb: 8,
+      maxChoices: 16,
+      shutdownGraceMs: 8000,
+      requestTimeoutMs: 0,
+    },
+    store: {
+      kind: 'sqlite',
+      path: './data/llmux.db',
+      flushIntervalMs: 1000,
+      journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
+    },
     logging: { level: 'info' },
     providers: {},
     models: [],
     disabledModels: [],
     router: {
-      cooldown: { failures: 3, windowMs: 60000, cooldownMs: 30000 },
+      cooldown: { failures: 3, failureRate: 0.5, windowMs: 60000, cooldownMs: 30000 },
       retry: { attempts: 3, backoffMs: 200, maxBackoffMs: 8000, maxRetryAfterMs: 30000 },
       timeouts: { connectMs: 5000, firstByteMs: 60000, idleMs: 30000, totalMs: 600000 },
     },
@@ -44,10 +59,19 @@ keys:
     port: 8080,
     host: '127.0.0.1',
     bodyLimitMb: 32,
-    shutdownGraceMs: 10000,
+    maxUpstreamResponseMb: 64,
+    maxUpstreamEventMb: 8,
+    maxUpstreamErrorMb: 8,
+    maxChoices: 16,
+    shutdownGraceMs: 8000,
     requestTimeoutMs: 0,
   });
-  assert.deepEqual(config.store, { kind: 'postgres', url: 'postgres://u:p@db/llmux' });
+  assert.deepEqual(config.store, {
+    kind: 'postgres',
+    url: 'postgres://u:p@db/llmux',
+    flushIntervalMs: 1000,
+    journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
+  });
   assert.deepEqual(config.providers.sim, {
     type: 'simulator',
     name: 'sim',

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { JsonObject } from '../core/types.ts';
 import { isJsonValue } from './cross-check.ts';
 import type {
@@ -9,6 +10,7 @@ import type {
   ProviderConfig,
   StoreConfig,
 } from './schema.ts';
+import { STORE_DEFAULTS } from './schema.ts';
 
 type FileModel = ConfigFile['models'][number];
 type FileDeployment = FileModel['deployments'][number];
@@ -121,8 +123,24 @@ function resolveDeployment(
 }
 
 function resolveStore(store: ConfigFile['store']): StoreConfig {
-  if (store.postgres !== undefined) return { kind: 'postgres', url: store.postgres };
-  return { kind: 'sqlite', path: store.sqlite ?? './data/llmux.db' };
+  const flushIntervalMs = store.flushIntervalMs ?? STORE_DEFAULTS.flushIntervalMs;
+  const syncIntervalMs = store.journalSyncMs ?? STORE_DEFAULTS.journalSyncMs;
+  // `journal: false` reads as the text "false" (the reader keeps a scalar's spelling for a string field).
+  const journalAt = (directory: string | null) =>
+    directory === null || directory === 'false' ? null : { directory, syncIntervalMs };
+  if (store.postgres !== undefined) {
+    const directory = store.journal ?? join('data', STORE_DEFAULTS.journalName);
+    return { kind: 'postgres', url: store.postgres, flushIntervalMs, journal: journalAt(directory) };
+  }
+  const path = store.sqlite ?? './data/llmux.db';
+  const directory = store.journal ?? defaultJournalNextTo(path);
+  return { kind: 'sqlite', path, flushIntervalMs, journal: journalAt(directory) };
+}
+
+/** Next to the SQLite file; none for an in-memory database (nothing survives a crash anyway). */
+function defaultJournalNextTo(sqlitePath: string): string | null {
+  if (sqlitePath === ':memory:' || sqlitePath.startsWith('file:')) return null;
+  return join(dirname(sqlitePath), STORE_DEFAULTS.journalName);
 }
 
 function toJsonObject(record: Record<string, unknown>): JsonObject {

@@ -14,10 +14,19 @@ test('llmux.yaml with an empty environment serves only demo and local/*', () => 
     host: '127.0.0.1',
     port: 4000,
     bodyLimitMb: 32,
-    shutdownGraceMs: 10000,
+    maxUpstreamResponseMb: 64,
+    maxUpstreamEventMb: 8,
+    maxUpstreamErrorMb: 8,
+    maxChoices: 16,
+    shutdownGraceMs: 8000,
     requestTimeoutMs: 0,
   });
-  assert.deepEqual(config.store, { kind: 'sqlite', path: './data/llmux.db' });
+  assert.deepEqual(config.store, {
+    kind: 'sqlite',
+    path: './data/llmux.db',
+    flushIntervalMs: 1000,
+    journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
+  });
   assert.deepEqual(
     Object.values(config.providers).map((provider) => [provider.name, provider.type, provider.enabled]),
     [

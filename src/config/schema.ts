@@ -31,7 +31,7 @@ export const LogLevelSchema = Type.Union(
 
 export const RETRY_DEFAULTS = { attempts: 3, backoffMs: 200, maxBackoffMs: 8000, maxRetryAfterMs: 30000 } as const;
 export const TIMEOUT_DEFAULTS = { connectMs: 5000, firstByteMs: 60000, idleMs: 30000, totalMs: 600000 } as const;
-export const COOLDOWN_DEFAULTS = { failures: 3, windowMs: 60000, cooldownMs: 30000 } as const;
+export const COOLDOWN_DEFAULTS = { failures: 3, failureRate: 0.5, windowMs: 60000, cooldownMs: 30000 } as const;
 
 /** `defaults` undefined → every field optional without default (a per-model / per-provider override). */
 const retryFields = (defaults?: typeof RETRY_DEFAULTS) => ({
@@ -55,8 +55,13 @@ export const TimeoutsSchema = Type.Object(timeoutFields(TIMEOUT_DEFAULTS), secti
 export const TimeoutsOverrideSchema = Type.Partial(Type.Object(timeoutFields(), closed));
 export const CooldownSchema = Type.Object(
   {
-    /** Failures within `windowMs` that put a deployment in cooldown. */
+    /**
+     * A deployment cools down when, within `windowMs`, at least `failures` distinct requests failed
+     * on it (retries of one request count once; errors the request caused never count) and they
+     * are at least `failureRate` of its requests in that window. A 429 cools it down at once.
+     */
     failures: integer(1, COOLDOWN_DEFAULTS.failures),
+    failureRate: Type.Number({ minimum: 0, maximum: 1, default: COOLDOWN_DEFAULTS.failureRate }),
     windowMs: integer(0, COOLDOWN_DEFAULTS.windowMs),
     cooldownMs: integer(0, COOLDOWN_DEFAULTS.cooldownMs),
   },
@@ -165,16 +170,65 @@ export const ServerSchema = Type.Object(
     port: integer(0, 4000, 65535),
     host: Type.String({ minLength: 1, default: '127.0.0.1' }),
     bodyLimitMb: Type.Number({ exclusiveMinimum: 0, default: 32 }),
-    shutdownGraceMs: integer(0, 10000),
-    /** 0 = no limit. */
-    requestTimeoutMs: integer(0, 0),
+    /** Largest `n` a request may ask for (OpenAI allows 128); on Claude each choice is one upstream request. */
+    maxChoices: integer(1, 16, 128),
+    /**
+     * Default 8000: with the cut (≤0.5 s), the unwind (≤1 s) and the final flush after it, a stop
+     * stays under Docker's 10 s before SIGKILL.
+     */
+    shutdownGraceMs: integer(0, 8000),
+    /** Time allowed to receive a request's headers; 0 = none. */
+    headersTimeoutMs: integer(0, 30000),
+    /**
+     * Time allowed to receive the whole body once its reading started (else 408, connection closed);
+     * 0 = none. The default lets a 32 MB body arrive over a 5 Mbit/s uplink.
+     */
+    bodyTimeoutMs: integer(0, 60000),
+    /** Open client connections in all; beyond it new ones are dropped at accept. 0 = no cap. */
+    maxConnections: integer(0, 10000),
+    /** Open connections from one address with no authenticated request yet; beyond it 429 and close. 0 = no cap. */
+    maxUnauthenticatedPerIp: integer(0, 64),
+    /**
+     * Request bodies held in memory across the process (a body counts until its response ends; it
+     * costs about 3x its size in RSS); beyond it 503 `server_busy` with retry-after. 0 = no cap.
+     */
+    maxInflightBodyMb: Type.Number({ minimum: 0, default: 512 }),
+    /** Largest non-streaming upstream response body; beyond it 502 `upstream_response_too_large`. */
+    maxUpstreamResponseMb: Type.Number({ exclusiveMinimum: 0, default: 64 }),
+    /** Largest single server-sent event (or line) of an upstream stream; beyond it the same error. */
+    maxUpstreamEventMb: Type.Number({ exclusiveMinimum: 0, default: 8 }),
+    /** Most of an upstream error body read for its message; the rest is dropped unread. */
+    maxUpstreamErrorMb: Type.Number({ exclusiveMinimum: 0, default: 8 }),
+    /**
+     * Obsolete, accepted so that older files load: only 0 (no whole-request limit) was ever allowed,
+     * and that is still the behaviour. Reading a request is bounded by headersTimeoutMs and
+     * bodyTimeoutMs; a response (a long stream) by router.timeouts.
+     */
+    requestTimeoutMs: Type.Optional(integer(0, undefined, 0)),
   },
   section,
 );
 
 /** Exactly one of the two (checked after validation). */
+export const STORE_DEFAULTS = {
+  flushIntervalMs: 1000,
+  journalSyncMs: 100,
+  /** The journal directory's name, next to the SQLite file (Postgres: in ./data). */
+  journalName: 'request-log.journal',
+} as const;
+
+/** Exactly one of sqlite, postgres (checked after validation); durability defaults applied in resolve. */
 export const StoreSchema = Type.Object(
-  { sqlite: Type.Optional(text()), postgres: Type.Optional(text()) },
+  {
+    sqlite: Type.Optional(text()),
+    postgres: Type.Optional(text()),
+    /** Request log rows are written to the store in batches at least this often (and every 500 rows). */
+    flushIntervalMs: Type.Optional(integer(1)),
+    /** Directory of the crash journal of rows not yet in the store; `false` for none. */
+    journal: Type.Optional(text()),
+    /** The journal is written and fdatasynced at least this often: what a kill -9 can lose. */
+    journalSyncMs: Type.Optional(integer(1, undefined, 10000)),
+  },
   { additionalProperties: false, default: { sqlite: './data/llmux.db' } },
 );
 
@@ -205,7 +259,11 @@ export type LoggingConfig = ConfigFile['logging'];
 export type RouterConfig = ConfigFile['router'];
 export type KeyConfig = Static<typeof KeySchema>;
 
-export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type StoreConfig = ({ kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string }) & {
+  flushIntervalMs: number;
+  /** null: no journal (`journal: false`, or an in-memory SQLite store). */
+  journal: { directory: string; syncIntervalMs: number } | null;
+};
 
 /** A provider as loaded: `enabled` is false for openai/anthropic/gemini with an empty apiKey. */
 export type ProviderConfig = Static<typeof ProviderSchema> & { name: string; enabled: boolean };

@@ -19,9 +19,14 @@ export const ERROR_CATALOGUE = {
   upstream_connect_error: { status: 502, type: 'upstream_error', retryable: true },
   upstream_timeout: { status: 504, type: 'timeout_error', retryable: true },
   upstream_bad_response: { status: 502, type: 'upstream_error', retryable: true },
+  /** An upstream body over a configured size cap; not retried (the same request would likely get the same answer). */
+  upstream_response_too_large: { status: 502, type: 'upstream_error', retryable: false },
   no_deployment_available: { status: 503, type: 'service_unavailable', retryable: true },
   client_closed: { status: 499, type: 'client_closed', retryable: false },
   shutting_down: { status: 503, type: 'service_unavailable', retryable: true },
+  request_timeout: { status: 408, type: 'timeout_error', retryable: true },
+  server_busy: { status: 503, type: 'service_unavailable', retryable: true },
+  too_many_connections: { status: 429, type: 'rate_limit_error', retryable: true },
   internal_error: { status: 500, type: 'server_error', retryable: false },
 } as const satisfies Record<string, { status: number; type: string; retryable: boolean }>;
 

@@ -4,17 +4,19 @@ import type { AttemptOutcome } from '../routing/router-state.ts';
 import type { RetryPolicy } from '../routing/types.ts';
 
 /**
- * What a failed attempt says about the deployment: retryable failures count against it (a 429 at
- * once, with the upstream's hint capped at `maxRetryAfterMs`); an answer the client gets as a 4xx
- * proves the deployment works; anything else (client gone, internal error) says nothing.
+ * What a failed attempt says about the deployment: deployment failures count against it (a 429 at
+ * once, with the upstream's hint capped at `maxRetryAfterMs`; `repeated` when this request already
+ * failed there, so that it counts once); an answer the client gets as a 4xx, or any error the
+ * request caused, proves the deployment works; anything else (client gone, internal error) says nothing.
  */
-export function healthOutcome(error: GatewayError, policy: RetryPolicy): AttemptOutcome {
+export function healthOutcome(error: GatewayError, policy: RetryPolicy, repeated: boolean): AttemptOutcome {
   if (isDeploymentFailure(error)) {
     const hint = retryHintMs(error);
     return {
       kind: 'failure',
       rateLimited: isRateLimited(error),
       retryAfterMs: hint === undefined ? undefined : Math.min(hint, policy.maxRetryAfterMs),
+      repeated,
     };
   }
   if (error.upstreamStatus !== undefined) return { kind: 'success', firstByteMs: undefined };

@@ -8,6 +8,7 @@ import type { ClientResponse } from './client-response.ts';
 import { mergeEventStreams, mergeResults } from './fan-out.ts';
 import { passthroughJson, passthroughStream } from './passthrough.ts';
 import { withRetryHint } from './retry-hint.ts';
+import { SiblingSignals } from './sibling-signals.ts';
 import { pipeEvents, readTranslatedResult, type SurfaceRenderer, upstreamEvents } from './translated.ts';
 import { type ProviderRuntime, type ServedBy, servedByHeaders } from './types.ts';
 
@@ -42,7 +43,7 @@ async function runPassthrough(input: AttemptInput): Promise<AttemptResult> {
   const { target, client, clientBody } = input;
   const prepared = preparePassthroughBody(clientBody, target);
   const built: BuiltRequest = { request: buildOpenAIHttpRequest(prepared.body, target), warnings: prepared.warnings };
-  const [upstream] = await sendAll(input, [built]);
+  const [upstream] = await sendAll(input, [built], new SiblingSignals(input.signal, 1));
   const headers = servedByHeaders({ ...input.servedBy, warnings: built.warnings });
   if (clientBody.stream !== true) {
     return { usage: await passthroughJson(upstream as UpstreamResponse, client, headers), streamError: undefined };
@@ -74,37 +75,73 @@ async function runTranslated(input: AttemptInput): Promise<AttemptResult> {
   const built = parts.map((part) => runtime.adapter.buildRequest(part, target));
   const warnings = built[0]?.warnings ?? [];
   if (parts.length > 1) warnings.push(`n=${wanted} served by ${parts.length} parallel upstream requests`);
-  const responses = await sendAll(input, built);
-  const headers = servedByHeaders({ ...input.servedBy, warnings });
-  if (!request.stream) {
-    const results = await Promise.all(
-      responses.map((upstream) => readTranslatedResult(upstream, runtime.adapter, target)),
-    );
-    const result = results.length === 1 ? (results[0] as (typeof results)[0]) : mergeResults(results);
-    client.send(200, { 'content-type': 'application/json', ...headers }, input.surface.renderResult(result));
-    return { usage: result.usage, streamError: undefined };
+  // However the attempt ends (one request failing, the client leaving), none of the parallel
+  // requests outlives it.
+  const siblings = new SiblingSignals(input.signal, built.length);
+  try {
+    const responses = await sendAll(input, built, siblings);
+    const headers = servedByHeaders({ ...input.servedBy, warnings });
+    if (!request.stream) {
+      const results = await Promise.all(
+        responses.map((upstream) => readTranslatedResult(upstream, runtime.adapter, target)),
+      );
+      const result = results.length === 1 ? (results[0] as (typeof results)[0]) : mergeResults(results);
+      client.send(200, { 'content-type': 'application/json', ...headers }, input.surface.renderResult(result));
+      return { usage: result.usage, streamError: undefined };
+    }
+    const sources = responses.map((upstream) => upstreamEvents(upstream, runtime.adapter, target));
+    const source =
+      sources.length === 1
+        ? (sources[0] as (typeof sources)[0])
+        : mergeEventStreams(sources, perRequest, () => siblings.release());
+    const result = await pipeEvents(source, client, headers, input.surface);
+    return { usage: result.usage, streamError: result.error };
+  } finally {
+    siblings.release();
   }
-  const sources = responses.map((upstream) => upstreamEvents(upstream, runtime.adapter, target));
-  const source = sources.length === 1 ? (sources[0] as (typeof sources)[0]) : mergeEventStreams(sources, perRequest);
-  const result = await pipeEvents(source, client, headers, input.surface);
-  return { usage: result.usage, streamError: result.error };
 }
 
-/** Sends requests concurrently; if any answers an error, the others are released and that error is thrown. */
-async function sendAll(input: AttemptInput, built: BuiltRequest[]): Promise<UpstreamResponse[]> {
-  const { runtime, target } = input;
+/**
+ * Sends requests concurrently. The first to fail (no response, or an HTTP error) aborts the
+ * others at once; their responses, if any came, are released, and that first failure is thrown.
+ */
+async function sendAll(
+  input: AttemptInput,
+  built: BuiltRequest[],
+  siblings: SiblingSignals,
+): Promise<UpstreamResponse[]> {
+  const { runtime, timeouts } = input;
+  let failedAt: number | undefined;
+  const fail = (index: number): void => {
+    if (failedAt !== undefined) return;
+    failedAt = index;
+    siblings.abortOthers(index);
+  };
   const settled = await Promise.allSettled(
-    built.map((b) => runtime.transport.send(b.request, { signal: input.signal, timeouts: input.timeouts })),
+    built.map((b, index) =>
+      runtime.transport.send(b.request, { signal: siblings.signal(index), timeouts }).then(
+        (response) => {
+          if (response.status >= 400) fail(index);
+          return response;
+        },
+        (error: unknown) => {
+          fail(index);
+          throw error;
+        },
+      ),
+    ),
   );
-  const responses = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  const failed = responses.find((response) => response.status >= 400);
-  if (rejected || failed) {
-    for (const response of responses) if (response !== failed) response.discard();
-    if (rejected) throw rejected.reason;
-    const body = await (failed as UpstreamResponse).text().catch(() => '');
-    const { status, headers } = failed as UpstreamResponse;
-    throw withRetryHint(runtime.adapter.parseError(status, body, headers, target), headers);
-  }
-  return responses;
+  if (failedAt === undefined) return settled.map((s) => (s as PromiseFulfilledResult<UpstreamResponse>).value);
+  settled.forEach((s, index) => {
+    if (index !== failedAt && s.status === 'fulfilled') s.value.discard();
+  });
+  const failed = settled[failedAt] as PromiseSettledResult<UpstreamResponse>;
+  if (failed.status === 'rejected') throw failed.reason;
+  throw await upstreamHttpError(input, failed.value);
+}
+
+async function upstreamHttpError(input: AttemptInput, failed: UpstreamResponse): Promise<GatewayError> {
+  const body = await failed.text().catch(() => '');
+  const { status, headers } = failed;
+  return withRetryHint(input.runtime.adapter.parseError(status, body, headers, input.target), headers);
 }

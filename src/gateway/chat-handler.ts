@@ -6,6 +6,7 @@ import type { Router } from '../routing/router.ts';
 import type { ResolvedModel } from '../routing/types.ts';
 import { fromOpenAIChatRequest } from '../surfaces/openai-chat/to-canonical.ts';
 import type { ClientResponse } from './client-response.ts';
+import { assertSafeWildcardMatch } from './deployment-target.ts';
 import { type RequestRun, tryModel } from './model-attempts.ts';
 import type { ShutdownCutoff, WatchedRequest } from './shutdown-cutoff.ts';
 import type { SurfaceRenderer } from './translated.ts';
@@ -43,7 +44,7 @@ export async function handleChat(
   client: ClientResponse,
   surface: SurfaceRenderer,
 ): Promise<void> {
-  const chain = resolveChain(deps.catalogue, body.model, ctx);
+  const chain = resolveChain(deps, body.model, ctx);
   const watched = deps.shutdown?.watch(ctx.controller);
   try {
     await serveFromChain(deps, ctx, chain, body, client, surface, watched);
@@ -91,13 +92,15 @@ async function serveFromChain(
   throw lastError ?? noDeploymentAvailable(body.model, reopensAt, deps.router.now());
 }
 
-function resolveChain(catalogue: ModelCatalogue, name: string, ctx: ChatContext): ResolvedModel[] {
+function resolveChain(deps: ChatHandlerDeps, name: string, ctx: ChatContext): ResolvedModel[] {
+  const catalogue = deps.catalogue;
   const first = ctx.modelAllowed(name) ? catalogue.resolve(name) : undefined;
   if (!first) {
     throw new GatewayError('model_not_found', `The model \`${name}\` does not exist or you do not have access to it.`, {
       param: 'model',
     });
   }
+  assertSafeWildcardMatch(first, name, deps.providers);
   ctx.outcome.publicModel = first.model.name;
   const chain = [first];
   const seen = new Set([first.model.name]);

@@ -75,3 +75,52 @@ test('mergeEventStreams offsets choices, keeps one start and sums usage at the e
   );
   assert.deepEqual(folded.usage, { inputTokens: 10, outputTokens: 2, estimated: false });
 });
+
+test('mergeEventStreams: a failing source releases the others at once instead of waiting for their next chunk', async () => {
+  const upstream = new AbortController();
+  let stalledClosed = false;
+  async function* stalled(): AsyncGenerator<StreamEvent[]> {
+    try {
+      yield [{ type: 'response-start', id: 'a', model: 'm', created: 1 }];
+      // Waits for an upstream chunk that only an abort ends (like a silent upstream stream).
+      await new Promise((_resolve, reject) =>
+        upstream.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
+    } finally {
+      stalledClosed = true;
+    }
+  }
+  async function* failing(): AsyncGenerator<StreamEvent[]> {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    throw new Error('upstream failed');
+  }
+  let releases = 0;
+  const release = () => {
+    releases++;
+    upstream.abort();
+  };
+  const consume = async () => {
+    for await (const _batch of mergeEventStreams([stalled(), failing()], 1, release));
+  };
+  const timeout = new Promise((_resolve, reject) => setTimeout(() => reject(new Error('merge hung')), 2000).unref());
+  await assert.rejects(Promise.race([consume(), timeout]), /upstream failed/);
+  assert.equal(releases, 1, 'release called once');
+  assert.ok(stalledClosed, 'the stalled source was closed');
+});
+
+test('mergeEventStreams: a consumer that stops early releases the sources too', async () => {
+  const upstream = new AbortController();
+  async function* endless(id: string): AsyncGenerator<StreamEvent[]> {
+    yield [{ type: 'text-delta', choice: 0, text: id }];
+    await new Promise((_resolve, reject) =>
+      upstream.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+    );
+  }
+  let released = false;
+  for await (const _batch of mergeEventStreams([endless('a'), endless('b')], 1, () => {
+    released = true;
+    upstream.abort();
+  }))
+    break;
+  assert.ok(released, 'release called when the consumer left');
+});

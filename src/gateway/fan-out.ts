@@ -42,10 +42,15 @@ export function mergeResults(results: ChatResult[]): ChatResult {
 /**
  * Interleaves the event streams of parallel upstream requests as one stream: choice indexes are
  * offset per source, one `response-start` is kept, and usage is summed into one event at the end.
+ *
+ * When the merge stops early (a source failed, or the consumer stopped), `release` is called
+ * first: it must abort the sources still waiting for upstream bytes, else closing them would wait
+ * for their next chunk (an async generator's return() queues behind a pending next()).
  */
 export async function* mergeEventStreams(
   sources: Array<AsyncIterable<StreamEvent[]>>,
   choicesPerSource: number,
+  release?: () => void,
 ): AsyncGenerator<StreamEvent[]> {
   const iterators = sources.map((source) => source[Symbol.asyncIterator]());
   const usages: Array<Usage | undefined> = sources.map(() => undefined);
@@ -80,7 +85,9 @@ export async function* mergeEventStreams(
       if (out.length > 0) yield out;
     }
   } finally {
-    await Promise.allSettled(iterators.map((iterator) => iterator.return?.()));
+    if (pending.size > 0) release?.();
+    // The reads still pending now fail (aborted) or end: settled here, never unhandled.
+    await Promise.allSettled([...pending.values(), ...iterators.map((iterator) => iterator.return?.())]);
   }
   const usage = sumUsage(usages);
   if (usage) yield [{ type: 'usage', usage }];

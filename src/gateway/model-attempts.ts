@@ -87,7 +87,8 @@ export async function tryModel(run: RequestRun, resolved: ResolvedModel): Promis
       continue;
     }
     tries++;
-    const error = await attemptOn(run, runtime, resolved, candidate, policy);
+    const repeated = failed.has(candidate.deployment.id);
+    const error = await attemptOn(run, runtime, resolved, candidate, policy, repeated);
     if (error === undefined) return { kind: 'served' };
     const decision = decideAfterFailure(error);
     if (decision === 'final' || run.client.started) throw error;
@@ -123,13 +124,17 @@ function waitBeforeRetry(
   return Math.max(delay, reopensAt - now + 2);
 }
 
-/** One upstream attempt on a candidate; undefined when it served the client. */
+/**
+ * One upstream attempt on a candidate; undefined when it served the client. `repeated`: this
+ * request already failed on the deployment (its breaker counts one failure per request).
+ */
 async function attemptOn(
   run: RequestRun,
   runtime: ProviderRuntime,
   resolved: ResolvedModel,
   candidate: Candidate,
   policy: RetryPolicy,
+  repeated: boolean,
 ): Promise<GatewayError | undefined> {
   const { deployment } = candidate;
   const target = toDeploymentTarget(runtime, deployment, resolved);
@@ -166,7 +171,7 @@ async function attemptOn(
       run.outcome.errorCode = 'shutting_down';
     } else if (result.streamError) {
       run.outcome.errorCode = result.streamError.code;
-      outcome = healthOutcome(result.streamError, policy);
+      outcome = healthOutcome(result.streamError, policy, repeated);
     } else {
       const firstByteAt = run.client.firstByteAt;
       outcome = { kind: 'success', firstByteMs: firstByteAt === undefined ? undefined : firstByteAt - startedAt };
@@ -178,7 +183,7 @@ async function attemptOn(
       thrown instanceof GatewayError
         ? thrown
         : new GatewayError('internal_error', 'unexpected failure while calling the upstream', { cause: thrown });
-    outcome = healthOutcome(error, policy);
+    outcome = healthOutcome(error, policy, repeated);
     return error;
   } finally {
     run.client.onCommit = undefined;

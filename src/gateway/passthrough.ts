@@ -1,12 +1,14 @@
 import { GatewayError } from '../core/errors.ts';
 import type { Usage } from '../core/types.ts';
 import { isRecord, tryParseJson } from '../lib/json.ts';
+import { redactErrorFrame } from '../lib/redact-error-frame.ts';
 import { decodeSseFrame, SseFramer } from '../lib/sse.ts';
 import type { OpenAIUsage } from '../protocols/openai-chat.ts';
 import { fromOpenAIUsage } from '../providers/openai-compatible/usage.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
 import type { ClientResponse } from './client-response.ts';
-import { readAll } from './read-body.ts';
+import { frameDataIsJson } from './frame-shape.ts';
+import { asTooLargeError, readAll } from './read-body.ts';
 import { frameHasUsage, looksLikeJsonObject, sliceUsageObject } from './usage-sniffer.ts';
 
 const CHOICES_KEY = Buffer.from('"choices"');
@@ -27,7 +29,7 @@ export async function passthroughJson(
   client: ClientResponse,
   headers: Record<string, string>,
 ): Promise<Usage | undefined> {
-  const bytes = await readAll(upstream.body);
+  const bytes = await readAll(upstream);
   const usageBytes = sliceUsageObject(bytes);
   const usage = usageBytes ? tryParseJson(usageBytes.toString('utf8')) : undefined;
   if (!looksLikeJsonObject(bytes) || bytes.indexOf(CHOICES_KEY) < 0 || (usageBytes && !isRecord(usage))) {
@@ -49,7 +51,7 @@ export async function passthroughStream(
   clientWantsUsage: boolean,
   renderError: (error: GatewayError) => string,
 ): Promise<StreamResult> {
-  const framer = new SseFramer();
+  const framer = new SseFramer({ maxFrameBytes: upstream.limits.maxEventBytes });
   let usage: Usage | undefined;
   let sawDone = false;
   try {
@@ -57,31 +59,43 @@ export async function passthroughStream(
       const frames = framer.push(chunk);
       if (frames.length === 0) continue;
       const out: Buffer[] = [];
+      let malformed = false;
       for (const frame of frames) {
+        if (!frameDataIsJson(frame)) {
+          malformed = true;
+          break;
+        }
         if (!sawDone && isDoneFrame(frame)) sawDone = true;
         if (!frameHasUsage(frame)) {
-          out.push(frame);
+          out.push(redactErrorFrame(frame));
           continue;
         }
         const sniffed = sniffUsageFrame(frame, clientWantsUsage);
         usage = sniffed.usage ?? usage;
         if (sniffed.forward) out.push(sniffed.forward);
       }
-      if (out.length === 0) continue;
-      client.startStream(headers);
-      await client.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
+      // Before anything reached the client a malformed event fails the attempt (it may be retried);
+      // after, the frames before it still go out and the stream ends with an error event.
+      if (malformed && !client.started) throw malformedEventError();
+      if (out.length > 0) {
+        client.startStream(headers);
+        await client.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
+      }
+      if (malformed) throw malformedEventError();
     }
     // A last frame without its blank line (or a bare JSON error body) is re-framed, not dropped.
     const tail = framer.end();
     const tailEvent = tail ? decodeSseFrame(tail) : null;
     if (tailEvent?.data) {
       if (tailEvent.data === '[DONE]') sawDone = true;
+      else if (!tailEvent.data.startsWith('{')) throw malformedEventError();
       client.startStream(headers);
-      await client.write(`data: ${tailEvent.data.replace(/\r?\n/g, '\ndata: ')}\n\n`);
+      await client.write(redactErrorFrame(Buffer.from(`data: ${tailEvent.data.replace(/\r?\n/g, '\ndata: ')}\n\n`)));
     }
   } catch (error) {
-    if (!client.started) throw error;
-    return { usage, error: endWithError(client, asGatewayError(error), renderError) };
+    const failure = asGatewayError(error);
+    if (!client.started) throw failure;
+    return { usage, error: endWithError(client, failure, renderError) };
   }
   if (!sawDone) {
     const error = new GatewayError('upstream_bad_response', 'upstream stream ended before [DONE]');
@@ -108,7 +122,12 @@ function sniffUsageFrame(frame: Buffer, clientWantsUsage: boolean): { usage?: Us
   return { usage, forward: Buffer.from(`data: ${JSON.stringify(rest)}\n\n`) };
 }
 
-function asGatewayError(error: unknown): GatewayError {
+function malformedEventError(): GatewayError {
+  return new GatewayError('upstream_bad_response', 'upstream sent a stream event whose data is not JSON');
+}
+
+function asGatewayError(thrown: unknown): GatewayError {
+  const error = asTooLargeError(thrown);
   return error instanceof GatewayError
     ? error
     : new GatewayError('upstream_bad_response', 'upstream stream failed', { cause: error });

@@ -6,7 +6,7 @@ import type { DeploymentTarget, ProviderAdapter } from '../providers/types.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
 import type { ClientResponse } from './client-response.ts';
 import type { StreamResult } from './passthrough.ts';
-import { readAll } from './read-body.ts';
+import { asTooLargeError, readAll } from './read-body.ts';
 
 /** Renders canonical results and events in the client's wire format. */
 export interface SurfaceRenderer {
@@ -21,7 +21,7 @@ export async function readTranslatedResult(
   adapter: ProviderAdapter,
   target: DeploymentTarget,
 ): Promise<ChatResult> {
-  const text = (await readAll(upstream.body)).toString('utf8');
+  const text = (await readAll(upstream)).toString('utf8');
   const parsed = tryParseJson(text);
   if (parsed === undefined)
     throw new GatewayError('upstream_bad_response', 'upstream returned a body that is not JSON');
@@ -34,7 +34,7 @@ export async function* upstreamEvents(
   adapter: ProviderAdapter,
   target: DeploymentTarget,
 ): AsyncGenerator<StreamEvent[]> {
-  const decoder = new SseDecoder();
+  const decoder = new SseDecoder({ maxFrameBytes: upstream.limits.maxEventBytes });
   const parser = adapter.createStreamParser(target);
   for await (const chunk of upstream.body) {
     const events: StreamEvent[] = [];
@@ -71,7 +71,8 @@ export async function pipeEvents(
       client.startStream(headers);
       await client.write(out);
     }
-  } catch (error) {
+  } catch (thrown) {
+    const error = asTooLargeError(thrown);
     const failure =
       error instanceof GatewayError
         ? error

@@ -16,6 +16,8 @@ export interface ProviderRuntime {
 /** What happened to one client request; feeds the request log and metrics. */
 export interface RequestOutcome {
   requestId: string;
+  /** The caller's own `x-request-id`, when well-formed (`requestId` is always llmux's). */
+  clientRequestId: string | null;
   startedAt: number;
   keyName: string | null;
   publicModel: string | null;
@@ -42,11 +44,19 @@ export interface ServedBy {
 
 export function servedByHeaders(servedBy: ServedBy): Record<string, string> {
   const headers: Record<string, string> = {
-    'x-llmux-provider': servedBy.provider,
-    'x-llmux-model': servedBy.model,
+    'x-llmux-provider': headerSafe(servedBy.provider),
+    'x-llmux-model': headerSafe(servedBy.model),
     'x-llmux-attempts': String(servedBy.attempts),
   };
-  if (servedBy.fallbackModels.length > 0) headers['x-llmux-fallback'] = servedBy.fallbackModels.join(', ');
-  if (servedBy.warnings.length > 0) headers['x-llmux-warnings'] = servedBy.warnings.join('; ').replace(/[\r\n]/g, ' ');
+  if (servedBy.fallbackModels.length > 0) headers['x-llmux-fallback'] = headerSafe(servedBy.fallbackModels.join(', '));
+  if (servedBy.warnings.length > 0) headers['x-llmux-warnings'] = headerSafe(servedBy.warnings.join('; '));
   return headers;
+}
+
+/**
+ * Warnings can quote client values (e.g. a `service_tier`): writeHead throws on CR/LF and on
+ * characters outside Latin-1, after the upstream answered. Keep printable ASCII only.
+ */
+function headerSafe(value: string): string {
+  return value.replace(/[\r\n\t]/g, ' ').replace(/[^\x20-\x7e]/g, '?');
 }

@@ -16,3 +16,19 @@ export function headerValue(headers: Record<string, string | string[] | undefine
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * True when `value` nests arrays or objects more than `maxDepth` levels deep (a scalar is level 0,
+ * `[]` level 1). The walk stops at the limit, so its own recursion is bounded: JSON.parse accepts
+ * any depth, but JSON.stringify and other recursive walks overflow the stack on ~10k levels.
+ */
+export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (maxDepth <= 0) return true;
+  if (Array.isArray(value)) return value.some((child) => nestedDeeperThan(child, maxDepth - 1));
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (nestedDeeperThan(record[key], maxDepth - 1)) return true;
+  }
+  return false;
+}

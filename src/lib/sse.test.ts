@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { decodeSseFrame, encodeSseData, encodeSseEvent, SseDecoder, SseFramer } from './sse.ts';
+import { decodeSseFrame, encodeSseData, encodeSseEvent, SseDecoder, SseFramer, SseFrameTooLargeError } from './sse.ts';
 import type { SseEvent } from './sse-types.ts';
 
 const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
@@ -459,6 +459,47 @@ describe('SSE edge cases', () => {
   it('frames stray blank lines as their own (empty) frames', () => {
     const framer = new SseFramer();
     assert.deepEqual(framer.push(Buffer.from('\n\r\ndata: x\n\n')).map(String), ['\n', '\r\n', 'data: x\n\n']);
+  });
+});
+
+describe('SSE frame size limit', () => {
+  it('throws once an unfinished line grows past the limit, across chunks, without keeping it', () => {
+    const framer = new SseFramer({ maxFrameBytes: 1024 });
+    assert.deepEqual(framer.push(Buffer.from('data: {"ok":1}\n\n')).map(String), ['data: {"ok":1}\n\n']);
+    assert.deepEqual(framer.push(Buffer.from(`data: ${'x'.repeat(500)}`)), []);
+    assert.throws(() => framer.push(Buffer.alloc(600, 0x78)), SseFrameTooLargeError);
+    assert.equal(framer.end(), null, 'the oversized bytes are dropped, not kept');
+  });
+
+  it('throws for a complete frame over the limit inside one chunk, and for one completed across chunks', () => {
+    assert.throws(
+      () => new SseFramer({ maxFrameBytes: 100 }).push(Buffer.from(`data: ${'y'.repeat(200)}\n\n`)),
+      (error: unknown) => error instanceof SseFrameTooLargeError && error.limitBytes === 100,
+    );
+    const framer = new SseFramer({ maxFrameBytes: 100 });
+    assert.deepEqual(framer.push(Buffer.from(`data: ${'y'.repeat(60)}`)), []);
+    assert.throws(() => framer.push(Buffer.from(`${'y'.repeat(60)}\n\n`)), SseFrameTooLargeError);
+  });
+
+  it('accepts frames at the limit, and any number of them', () => {
+    const frame = `data: ${'z'.repeat(94)}\n\n`;
+    assert.equal(Buffer.byteLength(frame), 102);
+    const framer = new SseFramer({ maxFrameBytes: 102 });
+    for (let i = 0; i < 50; i++) {
+      assert.deepEqual(framer.push(Buffer.from(frame.slice(0, 50))), []);
+      assert.deepEqual(framer.push(Buffer.from(frame.slice(50))).map(String), [frame]);
+    }
+  });
+
+  it('bounds the decoder too (default 8 MiB)', () => {
+    const decoder = new SseDecoder({ maxFrameBytes: 64 });
+    assert.deepEqual(decoder.push(Buffer.from('data: 1\n\n')), [{ event: undefined, data: '1' }]);
+    assert.throws(() => decoder.push(Buffer.alloc(100, 0x61)), SseFrameTooLargeError);
+    const unbounded = new SseDecoder();
+    const line = Buffer.alloc(1024 * 1024, 0x61);
+    assert.throws(() => {
+      for (let i = 0; i < 9; i++) unbounded.push(line);
+    }, SseFrameTooLargeError);
   });
 });
 

@@ -11,6 +11,22 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BOM = '\uFEFF';
 
+/** Default bound on one frame (an upstream that never ends a line must not grow memory without limit). */
+export const DEFAULT_MAX_SSE_FRAME_BYTES = 8 * 1024 * 1024;
+
+/** A frame (or a frame still unfinished) grew past the framer's limit. */
+export class SseFrameTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`server-sent event larger than ${limitBytes} bytes`);
+    this.name = 'SseFrameTooLargeError';
+  }
+}
+
+export interface SseFramerOptions {
+  /** Most bytes one frame may have, its line endings included. Default 8 MiB. */
+  maxFrameBytes?: number;
+}
+
 /**
  * Splits a byte stream into raw event frames. A frame ends with an empty line; lines end with
  * LF, CRLF or CR. Concatenating every frame from `push` plus the remainder from `end` gives back
@@ -24,11 +40,18 @@ const BOM = '\uFEFF';
 export class SseFramer {
   /** Bytes of the current, unfinished frame from earlier chunks. */
   #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  readonly #maxFrameBytes: number;
   /** The last byte scanned ended a line, so the next terminator would end an empty line. */
   #atLineStart = true;
   /** The last byte scanned was a CR, so an LF at the start of the next chunk completes it. */
   #afterCr = false;
 
+  constructor(options: SseFramerOptions = {}) {
+    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_SSE_FRAME_BYTES;
+  }
+
+  /** Complete frames in `chunk` (with the pending bytes before it). Throws SseFrameTooLargeError past the limit. */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     const length = chunk.length;
@@ -81,6 +104,8 @@ export class SseFramer {
     this.#atLineStart = atLineStart;
     if (frameStart < length) {
       this.#pending.push(frameStart === 0 ? chunk : chunk.subarray(frameStart));
+      this.#pendingBytes += length - frameStart;
+      this.#checkSize(this.#pendingBytes);
     }
     return frames;
   }
@@ -89,6 +114,7 @@ export class SseFramer {
   end(): Buffer | null {
     const pending = this.#pending;
     this.#pending = [];
+    this.#pendingBytes = 0;
     this.#atLineStart = true;
     this.#afterCr = false;
     if (pending.length === 0) return null;
@@ -96,12 +122,24 @@ export class SseFramer {
   }
 
   #takeFrame(chunk: Buffer, start: number, end: number): Buffer {
-    if (this.#pending.length === 0) return chunk.subarray(start, end);
+    if (this.#pending.length === 0) {
+      this.#checkSize(end - start);
+      return chunk.subarray(start, end);
+    }
     // A frame spanning chunks always starts in the pending bytes, so `start` is 0 here.
+    this.#checkSize(this.#pendingBytes + end);
     const parts = this.#pending;
     parts.push(chunk.subarray(0, end));
     this.#pending = [];
+    this.#pendingBytes = 0;
     return Buffer.concat(parts);
+  }
+
+  #checkSize(bytes: number): void {
+    if (bytes <= this.#maxFrameBytes) return;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    throw new SseFrameTooLargeError(this.#maxFrameBytes);
   }
 }
 
@@ -199,8 +237,13 @@ export function decodeSseFrame(frame: Buffer | string): SseEvent | null {
 
 /** Framer and decoder in one: bytes in, events out. */
 export class SseDecoder {
-  readonly #framer = new SseFramer();
+  readonly #framer: SseFramer;
 
+  constructor(options: SseFramerOptions = {}) {
+    this.#framer = new SseFramer(options);
+  }
+
+  /** Events completed by `chunk`. Throws SseFrameTooLargeError past the frame limit. */
   push(chunk: Buffer): SseEvent[] {
     const frames = this.#framer.push(chunk);
     const events: SseEvent[] = [];

@@ -54,6 +54,8 @@ export interface ProviderAdapter {
   readonly speaksOpenAIChat?: boolean;
   /** Most choices one upstream request can return; llmux fans out when a client asks for more. */
   readonly maxChoicesPerRequest?: number;
+  /** The upstream model id goes into the URL path (Gemini): a wildcard may match one plain segment only. */
+  readonly modelInUrlPath?: boolean;
   /** Capability defaults for an upstream model name. */
   capabilitiesFor(model: string): DeploymentCapabilities;
   buildRequest(request: ChatRequest, target: DeploymentTarget): BuiltRequest;

@@ -46,6 +46,32 @@ describe('retry policy', () => {
     assert.equal(isDeploymentFailure(upstream(400, 'context_length_exceeded')), false);
   });
 
+  it('never counts against the deployment what the request caused, whatever status it came with', () => {
+    for (const error of [
+      upstream(400, 'invalid_request'),
+      upstream(403, 'invalid_request'),
+      upstream(404, 'model_not_found'),
+      upstream(413, 'invalid_request'),
+      upstream(422, 'invalid_request'),
+      upstream(400, 'context_length_exceeded'),
+      upstream(500, 'context_length_exceeded'),
+      upstream(400, 'content_policy_violation'),
+      upstream(503, 'content_policy_violation'),
+      new GatewayError('client_closed', 'gone'),
+      new GatewayError('shutting_down', 'bye'),
+    ]) {
+      assert.equal(isDeploymentFailure(error), false, `${error.code} ${error.status}`);
+    }
+  });
+
+  it('counts a rejected provider key against the deployment (every request there fails alike)', () => {
+    assert.equal(isDeploymentFailure(upstream(401, 'invalid_request')), true, 'OpenAI-compatible 401');
+    assert.equal(isDeploymentFailure(upstream(401, 'invalid_api_key')), true, 'Anthropic 401');
+    const gemini = new GatewayError('invalid_api_key', 'API key not valid', { status: 401, upstreamStatus: 400 });
+    assert.equal(isDeploymentFailure(gemini), true, "Gemini's 400 API_KEY_INVALID");
+    assert.equal(decideAfterFailure(upstream(401, 'invalid_api_key')), 'final', 'still not retried');
+  });
+
   it('waits for the retry hint when within maxRetryAfterMs, else backs off exponentially with jitter', () => {
     assert.equal(
       retryDelayMs(POLICY, 1, 1500, () => 0.5),

@@ -22,9 +22,21 @@ export function decideAfterFailure(error: GatewayError): FailureDecision {
   return error.retryable ? 'retry' : 'final';
 }
 
-/** True for failures that count against the deployment's health (circuit breaker). */
+/**
+ * True for failures that count against the deployment's health (circuit breaker): retryable
+ * failures, and the upstream rejecting the provider key (401: no request content causes it, every
+ * request to that deployment fails alike). Never what the request itself caused: other 4xx (a
+ * 403 often depends on what was asked: a model, a beta, a file), context length and content policy
+ * (whatever status the upstream gave them), nor the client leaving or the shutdown.
+ */
 export function isDeploymentFailure(error: GatewayError): boolean {
-  return error.retryable && error.code !== 'client_closed' && error.code !== 'shutting_down';
+  if (error.code === 'client_closed' || error.code === 'shutting_down' || FALLBACK_ONLY.has(error.code)) return false;
+  return error.retryable || isProviderKeyRejected(error);
+}
+
+/** The upstream refused the operator's provider key (Gemini says so in a 400: `API_KEY_INVALID`). */
+export function isProviderKeyRejected(error: GatewayError): boolean {
+  return error.upstreamStatus !== undefined && (error.upstreamStatus === 401 || error.code === 'invalid_api_key');
 }
 
 export function isRateLimited(error: GatewayError): boolean {

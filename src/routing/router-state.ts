@@ -35,8 +35,12 @@ export interface DeploymentSnapshot {
 export type AttemptOutcome =
   /** The deployment answered (also an answer the client gets as a 4xx). `firstByteMs` feeds latency. */
   | { kind: 'success'; firstByteMs: number | undefined }
-  /** A retryable failure: connection error, timeout, 408/409/429/5xx, a broken body or stream. */
-  | { kind: 'failure'; rateLimited: boolean; retryAfterMs: number | undefined }
+  /**
+   * A failure of the deployment: connection error, timeout, 408/409/429/5xx, a broken body or
+   * stream, the provider key rejected. `repeated`: this request already failed on this deployment
+   * (a retry there), so it is not counted again: one request counts at most once.
+   */
+  | { kind: 'failure'; rateLimited: boolean; retryAfterMs: number | undefined; repeated: boolean }
   /** Says nothing about the deployment (the client went away, an internal error). */
   | { kind: 'neutral' };
 

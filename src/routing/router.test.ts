@@ -27,7 +27,7 @@ const MODEL: PublicModel = {
 describe('router with the in-memory state', () => {
   it('counts in-flight attempts and keeps a moving average of time to first byte', async () => {
     const state = new MemoryRouterState({
-      cooldown: { failures: 3, windowMs: 1000, cooldownMs: 100 },
+      cooldown: { failures: 3, failureRate: 0.5, windowMs: 1000, cooldownMs: 100 },
       latencyAlpha: 0.5,
     });
     const router = new Router(state, { now: () => 0 });
@@ -48,13 +48,20 @@ describe('router with the in-memory state', () => {
   it('reports circuit changes and lets exactly one probe through', async () => {
     let now = 0;
     const changes: string[] = [];
-    const router = new Router(new MemoryRouterState({ cooldown: { failures: 1, windowMs: 0, cooldownMs: 50 } }), {
-      now: () => now,
-      onCircuitChange: (d, change) => changes.push(`${d.id} ${change.kind}`),
-    });
+    const router = new Router(
+      new MemoryRouterState({ cooldown: { failures: 1, failureRate: 0.5, windowMs: 0, cooldownMs: 50 } }),
+      {
+        now: () => now,
+        onCircuitChange: (d, change) => changes.push(`${d.id} ${change.kind}`),
+      },
+    );
     const [d0] = MODEL.deployments as [Deployment];
     await router.attemptStarted(d0);
-    await router.attemptFinished(d0, { kind: 'failure', rateLimited: false, retryAfterMs: undefined }, false);
+    await router.attemptFinished(
+      d0,
+      { kind: 'failure', rateLimited: false, retryAfterMs: undefined, repeated: false },
+      false,
+    );
     assert.deepEqual(
       (await router.plan(MODEL)).candidates.map((c) => c.deployment.id),
       ['m#1'],
@@ -74,11 +81,18 @@ describe('router with the in-memory state', () => {
 
   it('a probe settled early (its stream started) closes the circuit before the attempt ends', async () => {
     let now = 0;
-    const router = new Router(new MemoryRouterState({ cooldown: { failures: 1, windowMs: 0, cooldownMs: 50 } }), {
-      now: () => now,
-    });
+    const router = new Router(
+      new MemoryRouterState({ cooldown: { failures: 1, failureRate: 0.5, windowMs: 0, cooldownMs: 50 } }),
+      {
+        now: () => now,
+      },
+    );
     const [d0] = MODEL.deployments as [Deployment];
-    await router.attemptFinished(d0, { kind: 'failure', rateLimited: false, retryAfterMs: undefined }, false);
+    await router.attemptFinished(
+      d0,
+      { kind: 'failure', rateLimited: false, retryAfterMs: undefined, repeated: false },
+      false,
+    );
     now = 60;
     const [probe] = (await router.plan(MODEL)).candidates.filter((c) => c.deployment.id === 'm#0');
     assert.ok(probe && (await router.claim(probe, 1000)), 'probe && (await router.claim(probe, 1000))');

@@ -14,9 +14,11 @@ export interface RetryPolicy {
 
 /** When a deployment is taken out of rotation (router.cooldown in the config). */
 export interface CooldownPolicy {
-  /** Retryable failures within `windowMs` that open the circuit (a 429 opens it at once). */
+  /** Distinct requests that must fail on the deployment within `windowMs` (a 429 opens it at once). */
   failures: number;
-  /** Sliding window for counting failures; 0 = no time limit. */
+  /** …and the share of the deployment's requests in the window they must make up (0..1). */
+  failureRate: number;
+  /** Sliding window for counting requests; 0 = no time limit. */
   windowMs: number;
   /** How long an open circuit stays open before its half-open probe. */
   cooldownMs: number;

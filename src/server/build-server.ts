@@ -1,84 +1,211 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Socket } from 'node:net';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
-import type { GatewayError } from '../core/errors.ts';
-import { GatewayError as GatewayErrorClass } from '../core/errors.ts';
+import { GatewayError } from '../core/errors.ts';
 import type { ApiKeyEntry, KeyRing } from '../policy/key-ring.ts';
 import type { ModelCatalogue } from '../routing/catalogue.ts';
 import { renderOpenAIError } from '../surfaces/openai-chat/render-error.ts';
+import { createJsonBodyParser, declaredLength } from './body-reader.ts';
+import { addressOf, ConnectionGuard } from './connection-guard.ts';
 import { presentedKey } from './credentials.ts';
-import { toGatewayError } from './errors.ts';
-import { requestIdFor } from './request-id.ts';
+import {
+  headersTimeout,
+  invalidApiKey,
+  payloadTooLarge,
+  serverBusy,
+  toGatewayError,
+  tooManyUnauthenticated,
+} from './errors.ts';
+import { BodyReservation, InflightBodyBudget } from './inflight-body-budget.ts';
+import { answerAndClose } from './raw-response.ts';
+import { CLOSE_AFTER, logRejection, pathOf, type Rejection, rejectionOutcome } from './rejections.ts';
+import { clientRequestIdOf, newRequestId } from './request-id.ts';
 import { type ChatRouteDeps, registerChatRoutes } from './routes/chat.ts';
 import { registerModelRoutes } from './routes/models.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     apiKey?: ApiKeyEntry;
+    /** This request's share of the in-flight body budget, given back when its response ends. */
+    bodyReservation?: BodyReservation;
   }
 }
+
+/** What the front door admits: time to send a request, connections, body bytes in memory. 0 = no limit. */
+export interface FrontDoorLimits {
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxConnections: number;
+  maxUnauthenticatedPerIp: number;
+  maxInflightBodyBytes: number;
+}
+
+export const DEFAULT_FRONT_DOOR_LIMITS: FrontDoorLimits = {
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 60_000,
+  maxConnections: 10_000,
+  maxUnauthenticatedPerIp: 64,
+  maxInflightBodyBytes: 512 * 1024 * 1024,
+};
 
 export interface ServerDeps extends Omit<ChatRouteDeps, 'onServerError'> {
   logger: Logger;
   keys: KeyRing;
   catalogue: ModelCatalogue;
   bodyLimitBytes: number;
+  limits?: Partial<FrontDoorLimits>;
   /** True once graceful shutdown started: new requests get 503 `shutting_down` in the OpenAI envelope. */
   isShuttingDown?: () => boolean;
 }
 
 const PUBLIC_PATHS = new Set(['/health', '/healthz']);
+/** Node's own request timeout, a backstop for bodies no parser reads: this long past the two limits. */
+const NODE_TIMEOUT_MARGIN_MS = 5000;
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
+  const limits = { ...DEFAULT_FRONT_DOOR_LIMITS, ...deps.limits };
+  const budget = new InflightBodyBudget(limits.maxInflightBodyBytes);
+  const record = (rejection: Rejection) => {
+    logRejection(deps.logger, rejection);
+    deps.record(rejectionOutcome(rejection));
+  };
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
-    genReqId: requestIdFor,
+    genReqId: () => newRequestId(),
     requestIdHeader: false,
     // Fastify's own 503 while closing is not in the OpenAI envelope; the hook below answers instead.
     return503OnClosing: false,
+    // Node checks its header/request timeouts this often (default 30 s, far coarser than the limits).
+    http: { connectionsCheckingInterval: checkingInterval(limits) },
+    clientErrorHandler: (error, socket) => onClientError(error, socket),
+  });
+  app.server.headersTimeout = limits.headersTimeoutMs;
+  app.server.requestTimeout =
+    limits.bodyTimeoutMs > 0 ? limits.headersTimeoutMs + limits.bodyTimeoutMs + NODE_TIMEOUT_MARGIN_MS : 0;
+  const connections = new ConnectionGuard(app.server, {
+    maxConnections: limits.maxConnections,
+    maxUnauthenticatedPerIp: limits.maxUnauthenticatedPerIp,
+    onOverIpCap: (socket, ip) => rejectSocket(socket, ip, tooManyUnauthenticated()),
+    onDropped: (count) =>
+      deps.logger.warn(
+        { dropped: count, maxConnections: limits.maxConnections },
+        'connections dropped at server.maxConnections',
+      ),
   });
 
+  /** Node's errors outside a request (header timeout, malformed HTTP): no Fastify request exists. */
+  function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    if (connections.isRejected(socket) || connections.hasOpenResponse(socket)) {
+      socket.destroy();
+      return;
+    }
+    const failure =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? headersTimeout()
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? new GatewayError('invalid_request', 'Request headers are too large.', { status: 431 })
+          : new GatewayError('invalid_request', 'Malformed HTTP request.');
+    // A connection that never sent a byte (a client's spare) is closed without a trace.
+    if (socket.bytesRead === 0) {
+      const requestId = newRequestId();
+      answerAndClose(socket, renderOpenAIError(failure, requestId), requestId);
+      return;
+    }
+    rejectSocket(socket, addressOf(socket), failure);
+  }
+
+  function rejectSocket(socket: Socket, ip: string, failure: GatewayError): void {
+    const requestId = newRequestId();
+    answerAndClose(socket, renderOpenAIError(failure, requestId), requestId);
+    record({
+      requestId,
+      clientRequestId: null,
+      keyName: null,
+      body: undefined,
+      method: null,
+      path: null,
+      ip,
+      startedAt: Date.now(),
+      latencyMs: 0,
+      status: failure.status,
+      error: failure,
+    });
+  }
+
+  function reject(request: FastifyRequest, reply: FastifyReply, failure: GatewayError): void {
+    const rendered = renderOpenAIError(failure, request.id);
+    if (CLOSE_AFTER.has(failure.code)) reply.header('connection', 'close');
+    reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+    const latencyMs = reply.elapsedTime;
+    record({
+      requestId: request.id,
+      clientRequestId: clientRequestIdOf(request.headers),
+      keyName: request.apiKey?.name ?? null,
+      body: request.body,
+      method: request.method,
+      path: pathOf(request.url),
+      ip: addressOf(request.raw.socket),
+      startedAt: Date.now() - latencyMs,
+      latencyMs,
+      status: rendered.status,
+      error: failure,
+    });
+  }
+
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    '*',
+    createJsonBodyParser({ limitBytes: deps.bodyLimitBytes, timeoutMs: limits.bodyTimeoutMs }),
+  );
 
   app.addHook('onRequest', async (request, reply) => {
+    const socket = request.raw.socket;
+    if (connections.isRejected(socket)) {
+      // Already answered at accept; the socket is closing.
+      reply.hijack();
+      socket.destroy();
+      return reply;
+    }
     reply.header('x-request-id', request.id);
+    const clientRequestId = clientRequestIdOf(request.headers);
+    if (clientRequestId !== null) reply.header('x-client-request-id', clientRequestId);
     if (deps.isShuttingDown?.() === true) {
-      reply.header('connection', 'close');
-      throw new GatewayErrorClass(
+      throw new GatewayError(
         'shutting_down',
         'llmux is shutting down and takes no new requests; retry on another instance.',
       );
     }
-    if (PUBLIC_PATHS.has(request.url.split('?', 1)[0] ?? request.url)) return;
+    if (PUBLIC_PATHS.has(pathOf(request.url) ?? '')) return;
     const key = deps.keys.authenticate(presentedKey(request.headers));
-    if (!key) {
-      throw new GatewayErrorClass(
-        'invalid_api_key',
-        'Incorrect API key provided. Send your llmux key as `Authorization: Bearer <key>`.',
-        {
-          wireCode: 'invalid_api_key',
-        },
-      );
-    }
+    if (!key) throw invalidApiKey();
     request.apiKey = key;
+    connections.authenticated(socket);
+    const declared = declaredLength(request.headers);
+    if (declared !== undefined && declared > deps.bodyLimitBytes) throw payloadTooLarge(deps.bodyLimitBytes);
+    const reservation = new BodyReservation(budget);
+    request.bodyReservation = reservation;
+    reply.raw.once('close', () => reservation.releaseAll());
+    if (declared !== undefined && !reservation.tryGrow(declared)) throw serverBusy();
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const failure = toGatewayError(error, deps.bodyLimitBytes);
-    if (failure.status >= 500) logServerError(deps.logger, failure, request.id);
-    const rendered = renderOpenAIError(failure, request.id);
-    reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
-  });
+  app.setErrorHandler((error, request, reply) => reject(request, reply, toGatewayError(error, deps.bodyLimitBytes)));
 
-  app.setNotFoundHandler((request, reply) => {
-    const failure = new GatewayErrorClass('not_found', `Invalid URL (${request.method} ${request.url.split('?')[0]})`, {
-      wireCode: null,
-    });
-    const rendered = renderOpenAIError(failure, request.id);
-    reply.code(404).headers(rendered.headers).send(rendered.body);
-  });
+  app.setNotFoundHandler((request, reply) =>
+    reject(
+      request,
+      reply,
+      new GatewayError('not_found', `Invalid URL (${request.method} ${pathOf(request.url)})`, { wireCode: null }),
+    ),
+  );
 
   app.get('/health', async () => ({ status: 'ok' }));
   registerModelRoutes(app, deps.catalogue, Date.now());
@@ -87,6 +214,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     onServerError: (error, requestId) => logServerError(deps.logger, error, requestId),
   });
   return app;
+}
+
+/** Often enough for the shortest timeout to fire within a quarter of its length; at most once a second. */
+function checkingInterval(limits: FrontDoorLimits): number {
+  const shortest = Math.min(...[limits.headersTimeoutMs, limits.bodyTimeoutMs].filter((ms) => ms > 0), 4000);
+  return Math.max(50, Math.floor(shortest / 4));
 }
 
 function logServerError(logger: Logger, error: GatewayError, requestId: string): void {

@@ -12,10 +12,7 @@ export function toGatewayError(error: unknown, bodyLimitBytes: number): GatewayE
   const e = (error ?? {}) as FastifyLikeError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError(
-        'payload_too_large',
-        `Request body is larger than the limit of ${Math.round(bodyLimitBytes / 1048576)} MB.`,
-      );
+      return payloadTooLarge(bodyLimitBytes);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new GatewayError('unsupported_media_type', 'Unsupported content type; send application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -33,4 +30,52 @@ export function invalidJson(): GatewayError {
     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
     { param: 'body', wireCode: 'invalid_json' },
   );
+}
+
+export function invalidApiKey(): GatewayError {
+  return new GatewayError(
+    'invalid_api_key',
+    'Incorrect API key provided. Send your llmux key as `Authorization: Bearer <key>`.',
+  );
+}
+
+export function payloadTooLarge(bodyLimitBytes: number): GatewayError {
+  return new GatewayError(
+    'payload_too_large',
+    `Request body is larger than the limit of ${Math.round(bodyLimitBytes / 1048576)} MB.`,
+    { param: 'body' },
+  );
+}
+
+export function bodyTimeout(timeoutMs: number): GatewayError {
+  return new GatewayError(
+    'request_timeout',
+    `The request body did not arrive within ${timeoutMs} ms (server.bodyTimeoutMs).`,
+    { param: 'body' },
+  );
+}
+
+/** Headers not received in time (Node's own timeout; there is no request yet). */
+export function headersTimeout(): GatewayError {
+  return new GatewayError('request_timeout', 'The request headers did not arrive in time.');
+}
+
+export function serverBusy(): GatewayError {
+  return new GatewayError(
+    'server_busy',
+    'llmux is holding too many request bodies in memory (server.maxInflightBodyMb); retry shortly.',
+    { retryAfter: '1' },
+  );
+}
+
+export function tooManyUnauthenticated(): GatewayError {
+  return new GatewayError(
+    'too_many_connections',
+    'Too many unauthenticated connections from this address (server.maxUnauthenticatedPerIp).',
+    { retryAfter: '1' },
+  );
+}
+
+export function clientClosedBody(): GatewayError {
+  return new GatewayError('client_closed', 'The client closed the connection before sending the whole body.');
 }

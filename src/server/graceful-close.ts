@@ -12,10 +12,14 @@ export interface CloseReport {
 
 /** How often idle connections are closed while draining. */
 const SWEEP_INTERVAL_MS = 50;
-/** After the grace period: time for cut requests to end their responses before connections are destroyed. */
-const CUT_GRACE_MS = 1000;
-/** How long to wait for cut requests to unwind and be recorded. */
-const UNWIND_MS = 2000;
+/**
+ * After the grace period: time for cut requests to end their responses (an error event, a 503) before
+ * connections are destroyed. Together with UNWIND_MS, the most a stop takes beyond `shutdownGraceMs`
+ * before the final flush (the default grace period keeps the total under Docker's 10 s).
+ */
+export const CUT_GRACE_MS = 500;
+/** How long to wait, once every connection is closed, for cut requests to unwind and be recorded. */
+export const UNWIND_MS = 1000;
 
 /**
  * Knows which client connections have a response in progress. Node's own `closeIdleConnections()`
@@ -54,6 +58,8 @@ export interface GracefulCloseOptions {
   connections: ConnectionTracker;
   inFlight: InFlightRequests;
   graceMs: number;
+  /** Aborted: end the grace period now (a second SIGTERM). */
+  hurry?: AbortSignal;
   /** Called when the grace period is over: end the running requests properly (error event, 503). */
   onGraceOver(): void;
 }
@@ -61,21 +67,28 @@ export interface GracefulCloseOptions {
 /**
  * Graceful shutdown of the HTTP side: stop listening at once (new connections are refused, new
  * requests on open keep-alive connections get 503), let in-flight requests and streams finish,
- * closing each connection as soon as it goes idle. After `graceMs` the running requests are cut
- * (`onGraceOver`), and a moment later whatever connection is left is destroyed. Resolves when every
- * connection is closed and every request handler has finished (and recorded its request).
+ * closing each connection as soon as it goes idle. After `graceMs` (or as soon as `hurry` aborts) the
+ * running requests are cut (`onGraceOver`), and a moment later whatever connection is left is
+ * destroyed. Resolves when every connection is closed and every request handler has finished (and
+ * recorded its request), or UNWIND_MS after the last connection closed.
  */
 export async function closeGracefully(server: FastifyInstance, options: GracefulCloseOptions): Promise<CloseReport> {
   const { connections, inFlight } = options;
   const report: CloseReport = { complete: true, cut: 0 };
   const sweep = setInterval(() => connections.closeIdle(), SWEEP_INTERVAL_MS);
   let destroyLeftovers: NodeJS.Timeout | undefined;
-  const deadline = setTimeout(() => {
+  const endGrace = () => {
+    if (destroyLeftovers !== undefined) return;
+    clearTimeout(deadline);
     report.complete = false;
     report.cut = inFlight.size;
     options.onGraceOver();
     destroyLeftovers = setTimeout(() => connections.closeAll(), CUT_GRACE_MS);
-  }, options.graceMs);
+  };
+  const deadline = setTimeout(endGrace, options.graceMs);
+  const { hurry } = options;
+  if (hurry?.aborted) endGrace();
+  else hurry?.addEventListener('abort', endGrace, { once: true });
   try {
     const closed = server.close();
     connections.closeIdle();
@@ -84,6 +97,7 @@ export async function closeGracefully(server: FastifyInstance, options: Graceful
     clearInterval(sweep);
     clearTimeout(deadline);
     clearTimeout(destroyLeftovers);
+    hurry?.removeEventListener('abort', endGrace);
   }
   await inFlight.idle(UNWIND_MS);
   return report;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type BatchSink, BatchWriter } from './batch-writer.ts';
+import { type BatchSink, BatchWriter, type WriteAheadJournal } from './batch-writer.ts';
 
 const NO_TIMER = { flushIntervalMs: 3_600_000 } as const;
 
@@ -150,4 +150,97 @@ test('close() flushes; records after close are dropped', async () => {
   writer.record(2);
   assert.deepEqual(fake.written, [1]);
   assert.equal(writer.stats().dropped, 1);
+});
+
+interface FakeJournal extends WriteAheadJournal<number> {
+  appended: number[];
+  released: number;
+  closed: boolean;
+}
+
+function fakeJournal(): FakeJournal {
+  const journal: FakeJournal = {
+    appended: [],
+    released: 0,
+    closed: false,
+    append: (value) => journal.appended.push(value),
+    release: (count) => {
+      assert.ok(count >= journal.released, `release never goes back (${count} after ${journal.released})`);
+      journal.released = count;
+    },
+    close: async () => {
+      journal.closed = true;
+    },
+  };
+  return journal;
+}
+
+test('the journal gets every accepted record, in order, and is released only up to what the store has', async () => {
+  const fake = fakeSink();
+  const journal = fakeJournal();
+  const writer = new BatchWriter(fake.sink, { ...NO_TIMER, maxBatch: 4, journal });
+  for (let value = 0; value < 3; value++) writer.record(value);
+  assert.deepEqual(journal.appended, [0, 1, 2], 'appended synchronously in record()');
+  assert.equal(journal.released, 0, 'nothing released before a write');
+  fake.failNext = 1;
+  await assert.rejects(writer.flush(), /write failed/);
+  assert.equal(journal.released, 0, 'a failed batch is not released');
+  await writer.flush();
+  assert.equal(journal.released, 3, 'released once written');
+  for (let value = 3; value < 10; value++) writer.record(value); // 4 of them start a background flush
+  await writer.flush();
+  assert.equal(journal.released, 10);
+  assert.deepEqual(journal.appended, range(0, 10));
+  await writer.close();
+  assert.equal(journal.closed, true, 'close() closes the journal');
+  writer.record(10);
+  assert.deepEqual(journal.appended, range(0, 10), 'records refused after close are not journaled');
+});
+
+test('records dropped beyond maxBuffered are released from the journal (it stays bounded too)', async () => {
+  const fake = fakeSink();
+  const journal = fakeJournal();
+  const writer = new BatchWriter(fake.sink, { ...NO_TIMER, maxBatch: 5, maxBuffered: 10, journal });
+  fake.failNext = 1_000;
+  for (let value = 0; value < 25; value++) writer.record(value);
+  await assert.rejects(writer.flush());
+  assert.equal(journal.released, 15, 'the 15 dropped oldest records are released');
+  fake.failNext = 0;
+  await writer.flush();
+  assert.equal(journal.released, 25);
+  await writer.close();
+});
+
+test('while a batch is in flight, the journal keeps it even if later records are dropped', async () => {
+  const journal = fakeJournal();
+  let finishWrite: (() => void) | undefined;
+  const slowSink: BatchSink<number> = () =>
+    new Promise<void>((resolve) => {
+      finishWrite = resolve;
+    });
+  const writer = new BatchWriter(slowSink, { ...NO_TIMER, maxBatch: 5, maxBuffered: 6, journal });
+  for (let value = 0; value < 5; value++) writer.record(value); // batch 0-4 goes in flight
+  await new Promise((resolve) => setImmediate(resolve));
+  for (let value = 5; value < 9; value++) writer.record(value); // beyond 6 buffered: 5, 6, 7 dropped
+  assert.equal(writer.stats().dropped, 3);
+  assert.equal(journal.released, 0, 'records 0-4 are still in flight');
+  finishWrite?.();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(journal.released, 8, 'in flight written and 5-7 dropped: only 8 is left');
+  const closing = writer.close();
+  await new Promise((resolve) => setImmediate(resolve));
+  finishWrite?.();
+  await closing;
+  assert.equal(journal.released, 9);
+});
+
+test('close() closes the journal even when the last flush fails (it keeps the rows for the next start)', async () => {
+  const fake = fakeSink();
+  const journal = fakeJournal();
+  const writer = new BatchWriter(fake.sink, { ...NO_TIMER, journal });
+  writer.record(1);
+  fake.failNext = 1;
+  await assert.rejects(writer.close(), /write failed/);
+  assert.equal(journal.closed, true);
+  assert.equal(journal.released, 0);
 });

@@ -8,6 +8,8 @@ export interface RequestLogTable {
   id: Generated<number>;
   timestamp: number;
   request_id: string;
+  /** Added by migration 0002. */
+  client_request_id: string | null;
   key_name: string | null;
   public_model: string | null;
   provider: string | null;

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { BatchWriter } from './batch-writer.ts';
 import type { StoreDatabase } from './database.ts';
+import { RecordJournal } from './journal.ts';
+import { replayJournalRecords } from './journal-replay.ts';
 import { fromRequestLogRow, type RequestLogInsertRow, toRequestLogRow } from './request-log-rows.ts';
 import type { RequestLogQuery, RequestLogRecord, RequestLogWriter, Store, StoreOptions } from './types.ts';
 
@@ -17,16 +19,25 @@ export interface KyselyStoreParts {
   options?: StoreOptions;
 }
 
-/** The dialect-independent store: the same Kysely queries on SQLite and Postgres. */
-export function createKyselyStore(parts: KyselyStoreParts): Store {
+/**
+ * The dialect-independent store: the same Kysely queries on SQLite and Postgres. With a journal
+ * configured, rows a crashed process left in it are written before this resolves.
+ */
+export async function createKyselyStore(parts: KyselyStoreParts): Promise<Store> {
   const { db, kind, rowsPerStatement } = parts;
-  const writer = new BatchWriter<RequestLogRecord>(
-    (batch) =>
-      parts.insertRows
-        ? parts.insertRows(batch.map(toRequestLogRow))
-        : insertRequestLogRows(db, batch.map(toRequestLogRow), rowsPerStatement),
-    parts.options,
-  );
+  const insert = (rows: RequestLogInsertRow[]) =>
+    parts.insertRows ? parts.insertRows(rows) : insertRequestLogRows(db, rows, rowsPerStatement);
+  let journal: RecordJournal<RequestLogRecord> | undefined;
+  try {
+    journal = await openJournal(db, insert, parts.options);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const writer = new BatchWriter<RequestLogRecord>((batch) => insert(batch.map(toRequestLogRow)), {
+    ...parts.options,
+    journal,
+  });
   const requestLog: RequestLogWriter = {
     record: (entry) => writer.record(entry),
     flush: () => writer.flush(),
@@ -49,6 +60,51 @@ export function createKyselyStore(parts: KyselyStoreParts): Store {
       return closing;
     },
   };
+}
+
+/**
+ * Opens the journal and replays its leftovers. A replay that fails (the store refuses the rows) is
+ * reported and its segments are kept for the next start; the journal itself failing to open is fatal.
+ */
+async function openJournal(
+  db: Kysely<StoreDatabase>,
+  insert: (rows: RequestLogInsertRow[]) => Promise<void>,
+  options: StoreOptions | undefined,
+): Promise<RecordJournal<RequestLogRecord> | undefined> {
+  const journalOptions = options?.journal;
+  if (!journalOptions) return undefined;
+  const where = `request log journal ${journalOptions.directory}`;
+  const report = (error: unknown, what: string) =>
+    options.onError?.(new Error(`${where}: ${what}: ${messageOf(error)}`, { cause: error }));
+  let journal: RecordJournal<RequestLogRecord>;
+  try {
+    journal = await RecordJournal.open<RequestLogRecord>({
+      ...journalOptions,
+      onError: (error) => report(error, 'write failed'),
+    });
+  } catch (error) {
+    throw new Error(`${where}: ${messageOf(error)} (set store.journal to a writable directory, or false)`, {
+      cause: error,
+    });
+  }
+  const { leftovers } = journal;
+  if (leftovers.segments === 0) return journal;
+  try {
+    const result = await replayJournalRecords(db, leftovers.records, insert);
+    await journal.discardLeftovers();
+    journalOptions.onReplay?.({
+      replayed: result.replayed,
+      alreadyStored: result.alreadyStored,
+      skippedLines: leftovers.skippedLines + result.invalid,
+    });
+  } catch (error) {
+    report(error, 'replay failed, kept for the next start');
+  }
+  return journal;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** One batch, one transaction (one multi-row INSERT unless the batch exceeds `rowsPerStatement`). */

@@ -2,9 +2,15 @@
 export class RecordQueue<T> {
   #items: T[] = [];
   #head = 0;
+  #removed = 0;
 
   get size(): number {
     return this.#items.length - this.#head;
+  }
+
+  /** Position of the front item among every item ever pushed (0 for the first): how many left from the front. */
+  get frontPosition(): number {
+    return this.#removed;
   }
 
   push(item: T): void {
@@ -15,6 +21,7 @@ export class RecordQueue<T> {
   take(count: number): T[] {
     const taken = this.#items.slice(this.#head, this.#head + count);
     this.#head += taken.length;
+    this.#removed += taken.length;
     this.#compact();
     return taken;
   }
@@ -22,6 +29,7 @@ export class RecordQueue<T> {
   /** Puts `batch` back at the front, in order (used when a write failed). */
   putBack(batch: readonly T[]): void {
     if (batch.length === 0) return;
+    this.#removed -= batch.length;
     if (this.#head >= batch.length) {
       this.#head -= batch.length;
       for (let index = 0; index < batch.length; index++) {
@@ -37,6 +45,7 @@ export class RecordQueue<T> {
   dropOldest(count: number): number {
     const dropped = Math.min(Math.max(count, 0), this.size);
     this.#head += dropped;
+    this.#removed += dropped;
     this.#compact();
     return dropped;
   }

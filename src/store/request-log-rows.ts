@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { RequestLogTable } from './database.ts';
+import { capText, MAX_CLIENT_TEXT } from '../lib/cap-text.ts';
 import type { RequestLogRecord } from './types.ts';
 
 export type RequestLogInsertRow = Insertable<RequestLogTable>;
@@ -7,14 +8,21 @@ export type RequestLogInsertRow = Insertable<RequestLogTable>;
 /** Columns per inserted row (for statement parameter limits). */
 export const REQUEST_LOG_INSERT_COLUMNS = 20;
 
+/** Longest text kept in a column: several are client-chosen (a 20 MB model name must not cost 20 MB a row). */
+export const MAX_TEXT_COLUMN = MAX_CLIENT_TEXT;
+/** `fallback_models` lists configured names, possibly many. */
+const MAX_FALLBACK_MODELS = 4 * MAX_CLIENT_TEXT;
+
 /**
  * Converts a record to a row. Sanitizes values a database would reject (fractional or
- * non-finite integers, NUL characters in text), so that one bad record cannot poison a batch.
+ * non-finite integers, NUL characters in text), so that one bad record cannot poison a batch,
+ * and caps the length of every text column.
  */
 export function toRequestLogRow(record: RequestLogRecord): RequestLogInsertRow {
   return {
     timestamp: toInteger(record.timestamp),
     request_id: toText(record.requestId),
+    client_request_id: toNullableText(record.clientRequestId ?? null),
     key_name: toNullableText(record.keyName),
     public_model: toNullableText(record.publicModel),
     provider: toNullableText(record.provider),
@@ -31,7 +39,7 @@ export function toRequestLogRow(record: RequestLogRecord): RequestLogInsertRow {
     reasoning_tokens: toNullableInteger(record.reasoningTokens),
     usage_estimated: record.usageEstimated ? 1 : 0,
     error_code: toNullableText(record.errorCode),
-    fallback_models: toNullableText(record.fallbackModels),
+    fallback_models: toNullableText(record.fallbackModels, MAX_FALLBACK_MODELS),
   };
 }
 
@@ -39,6 +47,7 @@ export function fromRequestLogRow(row: Selectable<RequestLogTable>): RequestLogR
   return {
     timestamp: Number(row.timestamp),
     requestId: row.request_id,
+    clientRequestId: row.client_request_id,
     keyName: row.key_name,
     publicModel: row.public_model,
     provider: row.provider,
@@ -71,10 +80,11 @@ function fromNullableInteger(value: number | null): number | null {
   return value === null ? null : Number(value);
 }
 
-function toText(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+function toText(value: string, max = MAX_TEXT_COLUMN): string {
+  const capped = capText(value, max);
+  return capped.includes('\u0000') ? capped.replaceAll('\u0000', '') : capped;
 }
 
-function toNullableText(value: string | null): string | null {
-  return value === null ? null : toText(value);
+function toNullableText(value: string | null, max = MAX_TEXT_COLUMN): string | null {
+  return value === null ? null : toText(value, max);
 }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { makeEdgeCaseRecords, makeRequestLogRecord } from './store-test-records.ts';
-import type { RequestLogRecord, Store, StoreOptions } from './types.ts';
+import type { JournalReplayReport, RequestLogRecord, Store, StoreOptions } from './types.ts';
 
 /** What a store implementation's test file provides to the shared contract suite. */
 export interface StoreTestHarness {
@@ -53,6 +56,20 @@ export function registerStoreContract(name: string, createHarness: () => Promise
       await store.requestLog.flush();
       const listed = await store.listRequests({ limit: 1000 });
       assert.deepEqual(listed, newestFirst(written));
+      await store.close();
+    });
+
+    test('client-chosen text is capped: a 20 MB model name does not cost 20 MB a row', async () => {
+      const store = await open();
+      const huge = 'm'.repeat(20 * 1024 * 1024);
+      store.requestLog.record(makeRequestLogRecord(1, { publicModel: huge, upstreamModel: huge, errorCode: huge }));
+      await store.requestLog.flush();
+      const [row] = await store.listRequests({});
+      assert.ok(row, 'the row was written');
+      for (const value of [row.publicModel, row.upstreamModel, row.errorCode]) {
+        assert.ok(value !== null && value.length <= 256, `capped to 256 chars, got ${value?.length}`);
+        assert.ok(value.startsWith('mmm') && value.endsWith('…[truncated]'), 'prefix kept, marked as cut');
+      }
       await store.close();
     });
 
@@ -164,6 +181,28 @@ export function registerStoreContract(name: string, createHarness: () => Promise
       } finally {
         if (!repaired) await harness.repairWrites();
         await store.close();
+      }
+    });
+
+    test('a journal left by a crash is replayed at open, once: rows the store already has are skipped', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'llmux-contract-journal-'));
+      try {
+        const committed = makeRequestLogRecord(1);
+        const lost = makeRequestLogRecord(2);
+        const first = await open();
+        first.requestLog.record(committed);
+        await first.close();
+        const lines = [committed, lost, lost].map((record) => `${JSON.stringify(record)}\n`).join('');
+        writeFileSync(join(directory, 'segment-000000000001.jsonl'), `${lines}{"requestId":"cut sh`);
+        const reports: JournalReplayReport[] = [];
+        const store = await open({ ...NO_TIMER, journal: { directory, onReplay: (report) => reports.push(report) } });
+        assert.deepEqual(reports, [{ replayed: 1, alreadyStored: 1, skippedLines: 1 }]);
+        const listed = await store.listRequests({});
+        assert.deepEqual(listed.map((record) => record.requestId).sort(), [committed.requestId, lost.requestId].sort());
+        assert.deepEqual(readdirSync(directory), [], 'replayed segments are deleted');
+        await store.close();
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
       }
     });
 

@@ -5,6 +5,7 @@ export function makeRequestLogRecord(index: number, overrides: Partial<RequestLo
   return {
     timestamp: 1_750_000_000_000 + index,
     requestId: `req_${index.toString().padStart(6, '0')}`,
+    clientRequestId: index % 3 === 0 ? `client-${index}` : null,
     keyName: 'team-a',
     publicModel: 'gpt-4o-mini',
     provider: 'openai',
@@ -32,6 +33,7 @@ export function makeEdgeCaseRecords(): RequestLogRecord[] {
     makeRequestLogRecord(1, {
       timestamp: 8_640_000_000_000, // the largest valid Date
       keyName: 'clé "quoted", with commas; and emoji 🚀',
+      clientRequestId: 'trace:abc.DEF-123_456',
       publicModel: 'claude-sonnet',
       provider: 'anthropic',
       upstreamModel: 'claude-sonnet-4-20250514',
@@ -65,6 +67,6 @@ export function makeEdgeCaseRecords(): RequestLogRecord[] {
       usageEstimated: false,
       errorCode: 'invalid_api_key',
     }),
-    makeRequestLogRecord(3, { keyName: '', publicModel: '', errorCode: '', fallbackModels: '' }),
+    makeRequestLogRecord(3, { keyName: '', publicModel: '', errorCode: '', fallbackModels: '', clientRequestId: '' }),
   ];
 }

@@ -7,7 +7,10 @@
 export interface RequestLogRecord {
   /** Epoch ms at request start. */
   timestamp: number;
+  /** llmux's own id (never the client's). */
   requestId: string;
+  /** The client's own `x-request-id`, when it sent a well-formed one. */
+  clientRequestId: string | null;
   keyName: string | null;
   publicModel: string | null;
   /** Provider name from config. */
@@ -83,4 +86,24 @@ export interface StoreOptions {
   maxBuffered?: number;
   /** Receives errors of background flushes (they are never thrown to `record()` callers). */
   onError?: (error: unknown) => void;
+  /** Keeps a local journal of the rows not yet written, replayed into the store at the next start. */
+  journal?: RequestLogJournalOptions;
+}
+
+export interface RequestLogJournalOptions {
+  /** Directory of the journal's segment files (one directory per llmux process). */
+  directory: string;
+  /** Append and fdatasync buffered rows at least this often: the rows a crash can lose. Default 100. */
+  syncIntervalMs?: number;
+  /** Called after rows left by a crash were replayed at start. */
+  onReplay?: (report: JournalReplayReport) => void;
+}
+
+export interface JournalReplayReport {
+  /** Rows found in the journal and written to the store. */
+  replayed: number;
+  /** Rows found in the journal that the store already had (written just before the crash). */
+  alreadyStored: number;
+  /** Lines that could not be read (a line cut short by the crash). */
+  skippedLines: number;
 }

@@ -18,14 +18,37 @@ export interface UpstreamTimeouts {
   totalMs: number;
 }
 
+/** How much of an upstream body llmux holds in memory at once. */
+export interface UpstreamLimits {
+  /** A whole non-streaming response body. */
+  maxResponseBytes: number;
+  /** One server-sent event (or an unfinished line) of a streaming response. */
+  maxEventBytes: number;
+  /** The part of an error body read for its message; the rest is not read. */
+  maxErrorBodyBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+export const DEFAULT_UPSTREAM_LIMITS: Readonly<UpstreamLimits> = Object.freeze({
+  maxResponseBytes: 64 * MIB,
+  maxEventBytes: 8 * MIB,
+  maxErrorBodyBytes: 8 * MIB,
+});
+
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   /** Body chunks; iterate once. Timeouts and aborts surface as a thrown GatewayError. */
   body: AsyncIterable<Buffer>;
-  /** Reads the whole body as text (for errors and non-streaming responses). */
+  /** The caps the readers of this body apply (set by the transport). */
+  limits: Readonly<UpstreamLimits>;
+  /**
+   * Reads an error body as text: at most `limits.maxErrorBodyBytes`, then the rest is dropped
+   * and the connection released (the prefix may then not parse).
+   */
   text(): Promise<string>;
-  /** Releases the connection without reading the rest. */
+  /** Releases the connection without reading the rest. Safe to call at any time, more than once. */
   discard(): void;
 }
 

@@ -450,6 +450,59 @@ describe('undici transport', () => {
     await sleep(30);
     await rejectsWith(response.text(), 'client_closed');
   });
+
+  it('discard() of a body received in full but never read raises no unhandled error', async () => {
+    // undici emits RequestAbortedError on such a body when it is destroyed; with no listener the
+    // 'error' event was unhandled and killed the process (the n > 1 fan-out crash).
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    process.on('uncaughtExceptionMonitor', onUncaught);
+    try {
+      const { url } = await startServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"whole":"answer"}');
+      });
+      const response = await transport().send(
+        { method: 'GET', url, headers: {} },
+        { signal: openSignal(), timeouts: TIMEOUTS },
+      );
+      await sleep(20); // the whole body is in undici's buffer now
+      response.discard();
+      response.discard();
+      await sleep(20);
+    } finally {
+      process.off('uncaughtExceptionMonitor', onUncaught);
+    }
+    assert.deepEqual(uncaught.map(String), [], 'no uncaught exception');
+  });
+
+  it('text() reads at most maxErrorBodyBytes and releases the rest of the body', async () => {
+    let upstreamClosed: Promise<unknown> = new Promise(() => {});
+    let written = 0;
+    const { url } = await startServer((_request, response) => {
+      upstreamClosed = once(response, 'close');
+      response.writeHead(500, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      // A body that never ends: only the cap can stop the reader.
+      const pump = (): void => {
+        while (!response.destroyed && written < 64 * 1024 * 1024 && response.write(chunk)) written += chunk.length;
+        if (!response.destroyed) response.once('drain', pump);
+      };
+      pump();
+    });
+    const limited = createUndiciTransport({ limits: { maxErrorBodyBytes: 100_000 } });
+    cleanups.push(() => limited.close());
+    const response = await limited.send(
+      { method: 'GET', url, headers: {} },
+      { signal: openSignal(), timeouts: TIMEOUTS },
+    );
+    const text = await response.text();
+    assert.equal(text.length, 100_000, 'exactly the cap is returned');
+    await within(upstreamClosed, 500, 'upstream response close');
+    assert.ok(written < 16 * 1024 * 1024, `the upstream was cut off early (${written} bytes written)`);
+  });
 });
 
 describe('upstream error mapping', () => {

@@ -6,18 +6,29 @@ import { Pool } from 'undici';
 import { GatewayError } from '../core/errors.ts';
 import { createPreciseConnector } from './precise-connector.ts';
 import { ExchangeGuard } from './timeouts.ts';
-import type { SendOptions, Transport, UpstreamRequest, UpstreamResponse, UpstreamTimeouts } from './types.ts';
+import {
+  DEFAULT_UPSTREAM_LIMITS,
+  type SendOptions,
+  type Transport,
+  type UpstreamLimits,
+  type UpstreamRequest,
+  type UpstreamResponse,
+  type UpstreamTimeouts,
+} from './types.ts';
 import { toUpstreamError } from './upstream-errors.ts';
 
 export interface UndiciTransportOptions {
   /** Most sockets per origin. Default 256. */
   connections?: number;
+  /** Caps on the upstream bytes held in memory (DEFAULT_UPSTREAM_LIMITS for those left out). */
+  limits?: Partial<UpstreamLimits>;
 }
 
 type ResponseBody = Awaited<ReturnType<Pool['request']>>['body'];
 
 export function createUndiciTransport(options: UndiciTransportOptions = {}): Transport {
   const connections = options.connections ?? 256;
+  const limits: Readonly<UpstreamLimits> = Object.freeze({ ...DEFAULT_UPSTREAM_LIMITS, ...options.limits });
   const pools = new Map<string, Pool>();
 
   function poolFor(origin: string, connectMs: number): Pool {
@@ -48,7 +59,11 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
           bodyTimeout: timeouts.idleMs,
         });
         guard.headersReceived();
-        return wrapResponse(response.statusCode, response.headers, response.body, guard, origin, timeouts);
+        return wrapResponse(response.statusCode, response.headers, response.body, guard, {
+          origin,
+          timeouts,
+          limits,
+        });
       } catch (error) {
         guard.dispose();
         throw guard.abortError ?? toUpstreamError(error, context);
@@ -63,19 +78,35 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
   };
 }
 
+interface ResponseContext {
+  origin: string;
+  timeouts: UpstreamTimeouts;
+  limits: Readonly<UpstreamLimits>;
+}
+
+function noop(): void {}
+
 function wrapResponse(
   status: number,
   headers: UpstreamResponse['headers'],
   body: ResponseBody,
   guard: ExchangeGuard,
-  origin: string,
-  timeouts: UpstreamTimeouts,
+  { origin, timeouts, limits }: ResponseContext,
 ): UpstreamResponse {
-  // An unread body destroyed by an abort does not raise an unhandled 'error': undici attaches a
-  // no-op listener itself before destroying it (tested).
   const context = { origin, timeouts, phase: 'body' as const };
   const toError = (error: unknown): GatewayError => guard.abortError ?? toUpstreamError(error, context);
   let iterated = false;
+  let released = false;
+  // Destroying a body that did not end makes undici emit a RequestAbortedError on it, and an
+  // 'error' event nobody listens to takes the whole process down: every body llmux destroys gets
+  // a listener first. (When our abort signal fires, undici adds one itself before destroying.)
+  const release = (): void => {
+    guard.dispose();
+    if (released) return;
+    released = true;
+    body.on('error', noop);
+    body.destroy();
+  };
 
   const iterable: AsyncIterable<Buffer> = {
     [Symbol.asyncIterator](): AsyncIterator<Buffer> {
@@ -96,8 +127,7 @@ function wrapResponse(
           }
         },
         async return(): Promise<IteratorResult<Buffer>> {
-          guard.dispose();
-          body.destroy();
+          release();
           return { done: true, value: undefined };
         },
       };
@@ -108,15 +138,20 @@ function wrapResponse(
     status,
     headers,
     body: iterable,
+    limits,
     async text(): Promise<string> {
+      const max = limits.maxErrorBodyBytes;
       const chunks: Buffer[] = [];
-      for await (const chunk of iterable) chunks.push(chunk);
-      return Buffer.concat(chunks).toString('utf8');
+      let length = 0;
+      // Leaving the loop early releases the body (the iterator's return()).
+      for await (const chunk of iterable) {
+        chunks.push(chunk);
+        length += chunk.length;
+        if (length >= max) break;
+      }
+      return Buffer.concat(chunks, Math.min(length, max)).toString('utf8');
     },
-    discard(): void {
-      guard.dispose();
-      body.destroy();
-    },
+    discard: release,
   };
 }
 

@@ -181,7 +181,7 @@ keys:
       assert.equal(row.outputTokens, 9);
     });
 
-    it('keeps a caller-supplied x-request-id', async () => {
+    it('keeps a caller-supplied x-request-id apart from its own', async () => {
       sim.enqueue(dotnetStep(HELLO));
       const { response } = await client.chat.completions
         .create(
@@ -189,7 +189,10 @@ keys:
           { headers: { 'x-request-id': 'trace-abc.123' } },
         )
         .withResponse();
-      assert.equal(response.headers.get('x-request-id'), 'trace-abc.123');
+      assert.notEqual(response.headers.get('x-request-id'), 'trace-abc.123', 'the request id is llmux’s own');
+      assert.equal(response.headers.get('x-client-request-id'), 'trace-abc.123');
+      const row = await logRecord(response.headers.get('x-request-id'));
+      assert.equal(row.clientRequestId, 'trace-abc.123');
     });
 
     it('streaming with include_usage: deltas and the usage chunk as recorded', async () => {

@@ -56,8 +56,10 @@ describe('routing: strategies', () => {
   it('priority: the lower tier only serves while the higher one is cooling down', async () => {
     env = await setup(
       ['a', 'b'],
+      // failureRate 0: one failed request opens the circuit even after a's 20 successes in the
+      // window (with the default 0.5 it would take as many failed requests as successes).
       `
-router: { cooldown: { failures: 1, windowMs: 10000, cooldownMs: 1500 } }
+router: { cooldown: { failures: 1, failureRate: 0, windowMs: 10000, cooldownMs: 1500 } }
 ${models('weighted', '[{ provider: a, model: a, priority: 0 }, { provider: b, model: b, priority: 1, weight: 100 }]')}`,
     );
     env.sims.a?.setDefault(answer('a'));

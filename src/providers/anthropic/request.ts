@@ -1,4 +1,5 @@
 /** Canonical request → Anthropic `POST /v1/messages` (body, headers, warnings). */
+import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest } from '../../core/types.ts';
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
 import { type BuildContext, rejectOrDrop } from './build-context.ts';
@@ -150,6 +151,17 @@ export function buildAnthropicRequest(request: ChatRequest, target: DeploymentTa
   const configured = Object.entries(headers).find(([name]) => name.toLowerCase() === 'anthropic-beta');
   const allBetas = new Set([...(configured ? configured[1].split(',').map((beta) => beta.trim()) : []), ...betas]);
   allBetas.delete('');
+  // Client betas are checked on the way in; this keeps a bad one from becoming a 500 in undici.
+  if (betas.some((beta) => !/^[\x20-\x7e]+$/.test(beta))) {
+    throw new GatewayError(
+      'invalid_request',
+      "Invalid value for 'provider_options.anthropic.betas': printable ASCII only.",
+      {
+        param: 'provider_options.anthropic.betas',
+        wireCode: 'invalid_value',
+      },
+    );
+  }
   if (configured) delete headers[configured[0]];
   if (allBetas.size > 0) headers['anthropic-beta'] = [...allBetas].join(',');
   return {

@@ -1,8 +1,10 @@
 import type { JsonValue, Usage } from '../../core/types.ts';
+import { tokenCount } from '../token-count.ts';
 import type { AnthropicUsage } from './wire-types.ts';
 
-function count(value: number | null | undefined): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+/** Counts that are not non-negative integers (e.g. negative ones) count as 0. */
+function count(value: unknown): number {
+  return tokenCount(value) ?? 0;
 }
 
 /**
@@ -27,8 +29,8 @@ export function fromAnthropicUsage(usage: AnthropicUsage): Usage {
     estimated: false,
     raw: usage as JsonValue,
   };
-  const thinking = usage.output_tokens_details?.thinking_tokens;
-  if (typeof thinking === 'number') out.reasoningTokens = thinking;
+  const thinking = tokenCount(usage.output_tokens_details?.thinking_tokens);
+  if (thinking !== undefined) out.reasoningTokens = thinking;
   return out;
 }
 

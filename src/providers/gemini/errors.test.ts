@@ -141,6 +141,23 @@ describe('Gemini errors', () => {
     assert.ok(!error.message.includes('abc123'), error.message);
   });
 
+  it('a key echoed in the ErrorInfo reason or the status is redacted too (they become code and type)', () => {
+    const key = 'gemini-operator-key-0123';
+    const body = JSON.stringify({
+      error: {
+        code: 403,
+        message: 'denied',
+        status: `DENIED_${key}`,
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: `BAD_KEY_${key}`, metadata: { key } }],
+      },
+    });
+    const error = geminiAdapter.parseError(403, body, {}, geminiTarget({ apiKey: key }));
+    const rendered = renderOpenAIError(error, 'req_1').body;
+    assert.ok(!rendered.includes(key), rendered);
+    assert.ok(!String(error.wireCode).includes(key), `wireCode: ${error.wireCode}`);
+    assert.ok(!error.type.includes(key), `type: ${error.type}`);
+  });
+
   it('a mid-stream error event keeps the mapped status', () => {
     const parser = geminiAdapter.createStreamParser(geminiTarget());
     const events = parser.push({

@@ -1,6 +1,6 @@
 import { type ErrorCode, GatewayError, isRetryableStatus } from '../../core/errors.ts';
 import { isRecord, tryParseJson } from '../../lib/json.ts';
-import { redactSecrets } from '../../lib/redact.ts';
+import { redactOptional, redactSecrets } from '../../lib/redact.ts';
 import { retryAfterSeconds } from '../openai-compatible/errors.ts';
 import type { DeploymentTarget } from '../types.ts';
 
@@ -56,9 +56,10 @@ export function fromGeminiErrorPayload(
   const code = codeFor(status, keyInvalid, message);
   const options = {
     status,
-    type: rpcStatus ?? (status >= 500 ? 'upstream_error' : 'invalid_request_error'),
+    type: redactSecrets(rpcStatus ?? (status >= 500 ? 'upstream_error' : 'invalid_request_error'), [target.apiKey]),
     param: null,
-    wireCode: wireCodeFor(code, typeof reason === 'string' ? reason : null),
+    // The ErrorInfo reason is the upstream's text too: it may echo the key like the message.
+    wireCode: redactOptional(wireCodeFor(code, typeof reason === 'string' ? reason : null), [target.apiKey]),
     provider: target.providerName,
     upstreamStatus,
     retryable: isRetryableStatus(status),

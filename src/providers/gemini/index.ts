@@ -10,6 +10,7 @@ export const geminiAdapter: ProviderAdapter = {
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
   /** GenerationConfig.candidateCount takes 1-8. */
   maxChoicesPerRequest: 8,
+  modelInUrlPath: true,
   capabilitiesFor: (): DeploymentCapabilities => ({}),
   buildRequest: buildGeminiRequest,
   parseResponse: fromGeminiResponse,

@@ -1,3 +1,4 @@
+import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest, JsonObject, JsonValue } from '../../core/types.ts';
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
 import { Adjustments } from './adjustments.ts';
@@ -77,7 +78,15 @@ export function geminiUrl(baseUrl: string, model: string, stream: boolean): stri
   const base = baseUrl.replace(/\/+$/, '');
   const versioned = /\/v1(?:alpha|beta\d*)?$/.test(base) ? base : `${base}/v1beta`;
   const path = /^(?:models|tunedModels)\//.test(model) ? model : `models/${model}`;
-  const encoded = path.split('/').map(encodeURIComponent).join('/');
+  const segments = path.split('/');
+  // URL parsing resolves dot segments: the request, with the API key, would go to another path.
+  if (segments.some((segment) => segment === '.' || segment === '..')) {
+    throw new GatewayError('invalid_request', `Invalid value for 'model': '${model}' has '.' or '..' path segments.`, {
+      param: 'model',
+      wireCode: 'invalid_value',
+    });
+  }
+  const encoded = segments.map(encodeURIComponent).join('/');
   return `${versioned}/${encoded}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
 }
 

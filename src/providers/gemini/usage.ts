@@ -1,4 +1,5 @@
 import type { JsonValue, Usage } from '../../core/types.ts';
+import { tokenCount } from '../token-count.ts';
 import type { GeminiModalityTokenCount, GeminiUsageMetadata } from './wire-types.ts';
 
 /**
@@ -16,13 +17,16 @@ import type { GeminiModalityTokenCount, GeminiUsageMetadata } from './wire-types
  *   thoughts are not added twice.
  * - reasoningTokens (completion_tokens_details.reasoning_tokens) = thoughtsTokenCount.
  * - audio tokens from the AUDIO entries of the per-modality details.
+ *
+ * Counts that are not non-negative integers (e.g. negative ones) count as absent.
  */
 export function fromGeminiUsage(usage: GeminiUsageMetadata): Usage {
-  const prompt = usage.promptTokenCount ?? 0;
-  const toolUse = usage.toolUsePromptTokenCount ?? 0;
-  const candidates = usage.candidatesTokenCount ?? 0;
-  const thoughts = usage.thoughtsTokenCount ?? 0;
-  const total = usage.totalTokenCount;
+  const prompt = tokenCount(usage.promptTokenCount) ?? 0;
+  const toolUse = tokenCount(usage.toolUsePromptTokenCount) ?? 0;
+  const candidates = tokenCount(usage.candidatesTokenCount) ?? 0;
+  const reportedThoughts = tokenCount(usage.thoughtsTokenCount);
+  const thoughts = reportedThoughts ?? 0;
+  const total = tokenCount(usage.totalTokenCount);
   const thoughtsIncluded = thoughts > 0 && total !== undefined && prompt + toolUse + candidates === total;
   const out: Usage = {
     inputTokens: prompt + toolUse,
@@ -30,8 +34,9 @@ export function fromGeminiUsage(usage: GeminiUsageMetadata): Usage {
     estimated: false,
     raw: usage as unknown as JsonValue,
   };
-  if (usage.cachedContentTokenCount !== undefined) out.cachedInputTokens = usage.cachedContentTokenCount;
-  if (usage.thoughtsTokenCount !== undefined) out.reasoningTokens = thoughts;
+  const cached = tokenCount(usage.cachedContentTokenCount);
+  if (cached !== undefined) out.cachedInputTokens = cached;
+  if (reportedThoughts !== undefined) out.reasoningTokens = reportedThoughts;
   const audioIn = audioTokens(usage.promptTokensDetails);
   if (audioIn !== undefined) out.audioInputTokens = audioIn;
   const audioOut = audioTokens(usage.candidatesTokensDetails);
@@ -41,5 +46,5 @@ export function fromGeminiUsage(usage: GeminiUsageMetadata): Usage {
 
 function audioTokens(details: GeminiModalityTokenCount[] | undefined): number | undefined {
   const entry = details?.find((detail) => detail.modality === 'AUDIO');
-  return entry?.tokenCount;
+  return tokenCount(entry?.tokenCount);
 }

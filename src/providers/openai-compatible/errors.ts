@@ -1,6 +1,6 @@
 import { type ErrorCode, GatewayError, isRetryableStatus } from '../../core/errors.ts';
 import { headerValue, isRecord, tryParseJson } from '../../lib/json.ts';
-import { redactSecrets } from '../../lib/redact.ts';
+import { redactOptional, redactSecrets } from '../../lib/redact.ts';
 import type { DeploymentTarget } from '../types.ts';
 
 /** Upstream error body → GatewayError with the upstream status, message, type, param and code kept. */
@@ -17,18 +17,23 @@ export function parseOpenAIError(
       ? error.message
       : body.trim().slice(0, 500) || `upstream answered HTTP ${status}`;
   const wireCode = typeof error?.code === 'string' ? error.code : null;
+  // Every field the upstream wrote is shown to the client: an upstream may echo the key in any of them.
+  const secrets = [target.apiKey];
   const options = {
     status,
-    type: typeof error?.type === 'string' ? error.type : status >= 500 ? 'upstream_error' : 'invalid_request_error',
-    param: typeof error?.param === 'string' ? error.param : null,
-    wireCode,
+    type: redactSecrets(
+      typeof error?.type === 'string' ? error.type : status >= 500 ? 'upstream_error' : 'invalid_request_error',
+      secrets,
+    ),
+    param: typeof error?.param === 'string' ? redactSecrets(error.param, secrets) : null,
+    wireCode: redactOptional(wireCode, secrets),
     provider: target.providerName,
     upstreamStatus: status,
     retryable: isRetryableStatus(status),
   };
   const retryAfter = retryAfterSeconds(headers);
   if (retryAfter !== undefined) Object.assign(options, { retryAfter });
-  return new GatewayError(codeFor(status, wireCode), redactSecrets(rawMessage, [target.apiKey]), options);
+  return new GatewayError(codeFor(status, wireCode), redactSecrets(rawMessage, secrets), options);
 }
 
 function codeFor(status: number, wireCode: string | null): ErrorCode {

@@ -124,11 +124,15 @@ function toOpenAIContentPart(part: Part): OpenAIContentPart[] {
   }
 }
 
-/** Builds the upstream HTTP request for an OpenAI-format body. */
+/**
+ * Builds the upstream HTTP request for an OpenAI-format body. The body is encoded at once: undici
+ * sends a Buffer as it is but copies a string into one, and the JSON text would stay referenced
+ * for the whole attempt (a second copy of a large request).
+ */
 export function buildOpenAIHttpRequest(body: unknown, target: DeploymentTarget): BuiltRequest['request'] {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...target.headers };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
-  return { method: 'POST', url: `${target.baseUrl}/chat/completions`, headers, body: JSON.stringify(body) };
+  return { method: 'POST', url: `${target.baseUrl}/chat/completions`, headers, body: Buffer.from(JSON.stringify(body)) };
 }
 
 /** Canonical request → upstream request for an OpenAI-compatible deployment. */

@@ -1,25 +1,28 @@
 import type { JsonValue, Usage } from '../../core/types.ts';
 import type { OpenAIUsage } from '../../protocols/openai-chat.ts';
+import { tokenCount } from '../token-count.ts';
 
+/** OpenAI usage → canonical usage. Counts that are not non-negative integers count as absent. */
 export function fromOpenAIUsage(usage: OpenAIUsage): Usage {
   const out: Usage = {
-    inputTokens: usage.prompt_tokens ?? 0,
-    outputTokens: usage.completion_tokens ?? 0,
+    inputTokens: tokenCount(usage.prompt_tokens) ?? 0,
+    outputTokens: tokenCount(usage.completion_tokens) ?? 0,
     estimated: false,
     raw: usage as unknown as JsonValue,
   };
   const prompt = usage.prompt_tokens_details;
   const completion = usage.completion_tokens_details;
-  if (typeof prompt?.cached_tokens === 'number') out.cachedInputTokens = prompt.cached_tokens;
-  if (typeof prompt?.audio_tokens === 'number') out.audioInputTokens = prompt.audio_tokens;
-  if (typeof prompt?.cache_write_tokens === 'number') out.cacheWriteTokens = prompt.cache_write_tokens;
-  if (typeof completion?.reasoning_tokens === 'number') out.reasoningTokens = completion.reasoning_tokens;
-  if (typeof completion?.audio_tokens === 'number') out.audioOutputTokens = completion.audio_tokens;
-  if (typeof completion?.accepted_prediction_tokens === 'number') {
-    out.acceptedPredictionTokens = completion.accepted_prediction_tokens;
-  }
-  if (typeof completion?.rejected_prediction_tokens === 'number') {
-    out.rejectedPredictionTokens = completion.rejected_prediction_tokens;
+  const optional = {
+    cachedInputTokens: tokenCount(prompt?.cached_tokens),
+    audioInputTokens: tokenCount(prompt?.audio_tokens),
+    cacheWriteTokens: tokenCount(prompt?.cache_write_tokens),
+    reasoningTokens: tokenCount(completion?.reasoning_tokens),
+    audioOutputTokens: tokenCount(completion?.audio_tokens),
+    acceptedPredictionTokens: tokenCount(completion?.accepted_prediction_tokens),
+    rejectedPredictionTokens: tokenCount(completion?.rejected_prediction_tokens),
+  };
+  for (const [key, value] of Object.entries(optional) as Array<[keyof typeof optional, number | undefined]>) {
+    if (value !== undefined) out[key] = value;
   }
   return out;
 }

@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../../core/errors.ts';
 import { tryParseJson } from '../../lib/json.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
-import type { SendOptions, Transport, UpstreamRequest, UpstreamResponse } from '../../upstream/types.ts';
+import {
+  DEFAULT_UPSTREAM_LIMITS,
+  type SendOptions,
+  type Transport,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from '../../upstream/types.ts';
 import { completionTokens, type SimulatedAnswer, simulateAnswer } from './generate.ts';
 
 export interface SimulatorOptions {
@@ -174,6 +180,7 @@ function jsonResponse(status: number, body: unknown): UpstreamResponse {
     body: (async function* () {
       yield bytes;
     })(),
+    limits: DEFAULT_UPSTREAM_LIMITS,
     text: async () => bytes.toString('utf8'),
     discard() {},
   };
@@ -191,6 +198,7 @@ function streamResponse(frames: string[], delayMs: number, signal: AbortSignal):
     status: 200,
     headers: { 'content-type': 'text/event-stream' },
     body,
+    limits: DEFAULT_UPSTREAM_LIMITS,
     text: async () => frames.join(''),
     discard() {
       void body.return(undefined);

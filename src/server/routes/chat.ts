@@ -6,7 +6,7 @@ import { ClientResponse } from '../../gateway/client-response.ts';
 import { isShutdownAbort } from '../../gateway/shutdown-cutoff.ts';
 import type { SurfaceRenderer } from '../../gateway/translated.ts';
 import type { RequestOutcome } from '../../gateway/types.ts';
-import { tryParseJson } from '../../lib/json.ts';
+import { capText } from '../../lib/cap-text.ts';
 import { type ApiKeyEntry, keyAllowsModel } from '../../policy/key-ring.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import { renderOpenAIError, toOpenAIErrorBody } from '../../surfaces/openai-chat/render-error.ts';
@@ -14,9 +14,12 @@ import { toOpenAIChatCompletion } from '../../surfaces/openai-chat/render-respon
 import { OpenAIChunkRenderer, renderStreamError } from '../../surfaces/openai-chat/render-stream.ts';
 import { validateChatRequest } from '../../surfaces/openai-chat/validate-request.ts';
 import { invalidJson } from '../errors.ts';
+import { clientRequestIdOf } from '../request-id.ts';
 
 export interface ChatRouteDeps extends ChatHandlerDeps {
   record(outcome: RequestOutcome): void;
+  /** Largest `n` accepted (`server.maxChoices`); unset = OpenAI's 128. */
+  maxChoices?: number;
   /** Counts the request in flight until it is recorded (graceful shutdown waits for it). */
   trackRequest?(): () => void;
   onServerError(error: GatewayError, requestId: string): void;
@@ -29,24 +32,28 @@ export interface ChatRouteDeps extends ChatHandlerDeps {
 export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): void {
   for (const path of ['/v1/chat/completions', '/chat/completions']) {
     app.post(path, async (request, reply) => {
-      const body = validateChatRequest(parseJsonBody(request.body));
+      const body = validateChatRequest(parseJsonBody(request.body), { maxChoices: deps.maxChoices });
       reply.hijack();
-      await serveChat(deps, request.id, request.apiKey, body, reply.raw);
+      const ids = { requestId: request.id, clientRequestId: clientRequestIdOf(request.headers) };
+      await serveChat(deps, ids, request.apiKey, body, reply.raw);
     });
   }
 }
 
 async function serveChat(
   deps: ChatRouteDeps,
-  requestId: string,
+  ids: RequestIds,
   key: ApiKeyEntry | undefined,
   body: OpenAIChatRequest,
   res: ServerResponse,
 ): Promise<void> {
+  const { requestId, clientRequestId } = ids;
   const started = performance.now();
   const untrack = deps.trackRequest?.();
-  const outcome = newOutcome(requestId, key, body);
-  const client = new ClientResponse(res, { 'x-request-id': requestId });
+  const outcome = newOutcome(ids, key, body);
+  const idHeaders: Record<string, string> = { 'x-request-id': requestId };
+  if (clientRequestId !== null) idHeaders['x-client-request-id'] = clientRequestId;
+  const client = new ClientResponse(res, idHeaders);
   const abort = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) abort.abort();
@@ -93,12 +100,21 @@ function clientLeft(signal: AbortSignal): boolean {
   return signal.aborted && !isShutdownAbort(signal);
 }
 
-function newOutcome(requestId: string, key: ApiKeyEntry | undefined, body: OpenAIChatRequest): RequestOutcome {
+interface RequestIds {
+  /** llmux's own id. */
+  requestId: string;
+  /** The caller's well-formed `x-request-id`, if any. */
+  clientRequestId: string | null;
+}
+
+function newOutcome(ids: RequestIds, key: ApiKeyEntry | undefined, body: OpenAIChatRequest): RequestOutcome {
   return {
-    requestId,
+    requestId: ids.requestId,
+    clientRequestId: ids.clientRequestId,
     startedAt: Date.now(),
     keyName: key?.name ?? null,
-    publicModel: null,
+    // The name asked for until the catalogue resolves it (a model not found keeps it, capped).
+    publicModel: capText(body.model),
     provider: null,
     upstreamModel: null,
     status: 200,
@@ -112,11 +128,9 @@ function newOutcome(requestId: string, key: ApiKeyEntry | undefined, body: OpenA
   };
 }
 
-export function parseJsonBody(raw: unknown): unknown {
-  if (raw === undefined || raw === null) throw invalidJson();
-  if (!Buffer.isBuffer(raw)) return raw;
-  const parsed = tryParseJson(raw.toString('utf8'));
-  if (parsed === undefined) throw invalidJson();
+/** The body as the content parser left it: parsed JSON, or nothing when none was sent. */
+export function parseJsonBody(parsed: unknown): unknown {
+  if (parsed === undefined || parsed === null) throw invalidJson();
   return parsed;
 }
 

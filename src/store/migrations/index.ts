@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { requestLogMigration } from './0001-request-log.ts';
+import { clientRequestIdMigration } from './0002-client-request-id.ts';
 import type { SqlDialectName, StoreMigration } from './store-migration.ts';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.ts';
@@ -10,6 +11,7 @@ export type { SqlDialectName, StoreMigration } from './store-migration.ts';
  */
 export const STORE_MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StoreMigration]> = [
   ['0001-request-log', requestLogMigration],
+  ['0002-client-request-id', clientRequestIdMigration],
 ];
 
 export class StoreMigrationProvider implements MigrationProvider {

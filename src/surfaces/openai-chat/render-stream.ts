@@ -1,4 +1,5 @@
 import type { GatewayErrorShape, StreamEvent, Usage } from '../../core/types.ts';
+import { redactOptional, redactSecrets } from '../../lib/redact.ts';
 import type { OpenAIChatChunk, OpenAIChunkChoice } from '../../protocols/openai-chat.ts';
 import { toOpenAIAnnotation, toOpenAIFinishReason } from './render-response.ts';
 import { toOpenAIUsage } from './render-usage.ts';
@@ -127,14 +128,14 @@ export class OpenAIChunkRenderer {
   }
 }
 
-/** An OpenAI-style error event; the official SDKs raise it as an APIError. */
+/** An OpenAI-style error event; the official SDKs raise it as an APIError. Every field is redacted. */
 export function renderStreamError(error: GatewayErrorShape & { type?: string; param?: string | null }): string {
   const body = {
     error: {
-      message: error.message,
-      type: error.type ?? 'upstream_error',
-      param: error.param ?? null,
-      code: error.code,
+      message: redactSecrets(error.message),
+      type: redactSecrets(error.type ?? 'upstream_error'),
+      param: redactOptional(error.param ?? null),
+      code: redactOptional(error.code),
     },
   };
   return `data: ${JSON.stringify(body)}\n\n`;

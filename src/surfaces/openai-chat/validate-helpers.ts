@@ -71,14 +71,40 @@ export function isNumber(min?: number, max?: number): Check {
   };
 }
 
-export function isInteger(min?: number, max?: number): Check {
+/** Largest value of a 32-bit signed integer: the upstreams' type for token counts (Gemini's protos, vLLM). */
+export const INT32_MAX = 2 ** 31 - 1;
+
+/** An integer in [min, max]; never beyond ±(2^53 - 1), past which a JSON number no longer holds it exactly. */
+export function isInteger(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): Check {
   return (value, param) => {
     if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidType(param, 'an integer', value);
-    if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-      throw outOfRange(param, value, min ?? Number.MIN_SAFE_INTEGER, max ?? Number.MAX_SAFE_INTEGER);
-    }
+    if (value < min || value > max || !Number.isSafeInteger(value)) throw outOfRange(param, value, min, max);
   };
 }
+
+/** True when `text` holds a C0 control character (CR, LF, NUL, ...) or DEL. */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * A string sent in an HTTP header: printable ASCII only. CR/LF would split the header, and
+ * Node refuses (throws on) characters outside Latin-1.
+ */
+export const isHeaderSafeString: Check = (value, param) => {
+  if (typeof value !== 'string') throw invalidType(param, 'a string', value);
+  if (!/^[\x20-\x7e]*$/.test(value)) {
+    throw new GatewayError(
+      'invalid_request',
+      `Invalid value for '${param}': it is sent as an HTTP header and may hold only printable ASCII characters (no CR, LF or other control characters, no non-ASCII).`,
+      { param, wireCode: 'invalid_value' },
+    );
+  }
+};
 
 export function oneOf(allowed: readonly string[]): Check {
   return (value, param) => {

@@ -128,7 +128,7 @@ describe('validateChatRequest: scalar fields', () => {
     ['top_p', 1.1, "Invalid 'top_p': 1.1 is out of range; expected a value between 0 and 1."],
     ['n', 0, "Invalid 'n': 0 is out of range; expected a value between 1 and 128."],
     ['n', 1.5, "Invalid type for 'n': expected an integer, but got a decimal instead."],
-    ['max_tokens', 0, "Invalid 'max_tokens': 0 is out of range; expected a value between 1 and 9007199254740991."],
+    ['max_tokens', 0, "Invalid 'max_tokens': 0 is out of range; expected a value between 1 and 2147483647."],
     [
       'max_completion_tokens',
       '10',

@@ -1,5 +1,9 @@
+import { GatewayError } from '../../core/errors.ts';
+import { nestedDeeperThan } from '../../lib/json.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import {
+  hasControlCharacter,
+  INT32_MAX,
   invalidType,
   invalidValue,
   isArray,
@@ -15,17 +19,34 @@ import {
   optional,
 } from './validate-helpers.ts';
 import { validateMessages } from './validate-messages.ts';
+import { validateProviderOptions } from './validate-provider-options.ts';
 
 const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
+
+/** OpenAI's maximum for `n`; `server.maxChoices` usually lowers it (llmux fans n out on Claude). */
+const MAX_N = 128;
+
+/**
+ * Deepest nesting of arrays and objects accepted in a body (the body itself is level 1). Far above
+ * what real requests use (a JSON schema 10 levels deep under `response_format` needs fewer than 40),
+ * far below what breaks JSON.stringify (about 10,000).
+ */
+export const MAX_BODY_DEPTH = 128;
+
+/** Limits from the server config. */
+export interface ChatRequestLimits {
+  /** Largest `n` accepted (`server.maxChoices`). */
+  maxChoices?: number | undefined;
+}
 
 /** Top-level scalar fields: checks run only when the field is present and not null. */
 const FIELD_CHECKS: Record<string, (value: unknown, param: string) => void> = {
   stream: isBoolean,
   temperature: isNumber(0, 2),
   top_p: isNumber(0, 1),
-  n: isInteger(1, 128),
-  max_tokens: isInteger(1),
-  max_completion_tokens: isInteger(1),
+  n: isInteger(1, MAX_N),
+  max_tokens: isInteger(1, INT32_MAX),
+  max_completion_tokens: isInteger(1, INT32_MAX),
   presence_penalty: isNumber(-2, 2),
   frequency_penalty: isNumber(-2, 2),
   user: isString,
@@ -55,11 +76,13 @@ const FIELD_CHECKS: Record<string, (value: unknown, param: string) => void> = {
  * Checks an OpenAI chat request. Throws a GatewayError (400) naming the first bad field. Unknown
  * fields are allowed: they are forwarded to OpenAI-compatible upstreams untouched.
  */
-export function validateChatRequest(body: unknown): OpenAIChatRequest {
+export function validateChatRequest(body: unknown, limits: ChatRequestLimits = {}): OpenAIChatRequest {
   if (!isObject(body)) throw invalidType('body', 'a JSON object', body);
+  validateNesting(body);
   if (body.model === undefined || body.model === null) throw missingParam('model');
   if (typeof body.model !== 'string') throw invalidType('model', 'a string', body.model);
   if (body.model.length === 0) throw invalidValue('model', '', ['a non-empty model name']);
+  if (hasControlCharacter(body.model)) throw invalidValue('model', body.model, ['a name without control characters']);
   if (body.messages === undefined || body.messages === null) throw missingParam('messages');
   validateMessages(body.messages);
 
@@ -67,6 +90,7 @@ export function validateChatRequest(body: unknown): OpenAIChatRequest {
     const value = body[field];
     if (value !== undefined && value !== null) FIELD_CHECKS[field]?.(value, field);
   }
+  validateChoiceCount(body.n, limits.maxChoices);
   validateStop(body.stop);
   validateStreamOptions(body.stream_options);
   validateLogitBias(body.logit_bias);
@@ -75,7 +99,32 @@ export function validateChatRequest(body: unknown): OpenAIChatRequest {
   validateTools(body.tools);
   validateToolChoice(body.tool_choice);
   validateThinking(body.thinking);
+  validateProviderOptions(body.provider_options);
   return body as OpenAIChatRequest;
+}
+
+/** Names the top-level field (or array element of it) that nests deeper than MAX_BODY_DEPTH. */
+function validateNesting(body: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(body)) {
+    if (!nestedDeeperThan(value, MAX_BODY_DEPTH - 1)) continue;
+    const index = Array.isArray(value) ? value.findIndex((item) => nestedDeeperThan(item, MAX_BODY_DEPTH - 2)) : -1;
+    const param = index >= 0 ? `${field}[${index}]` : field;
+    throw new GatewayError(
+      'invalid_request',
+      `Invalid '${param}': nested deeper than ${MAX_BODY_DEPTH} levels of arrays and objects.`,
+      { param, wireCode: 'invalid_value' },
+    );
+  }
+}
+
+/** Each choice past the first may be one more upstream request (n on Claude): the operator caps it. */
+function validateChoiceCount(n: unknown, maxChoices: number | undefined): void {
+  if (typeof n !== 'number' || maxChoices === undefined || n <= maxChoices) return;
+  throw new GatewayError(
+    'invalid_request',
+    `Invalid 'n': ${n} is out of range; this gateway allows at most ${maxChoices} choices per request.`,
+    { param: 'n', wireCode: 'invalid_value' },
+  );
 }
 
 function validateStop(stop: unknown): void {
@@ -169,5 +218,5 @@ function validateThinking(thinking: unknown): void {
   isObjectCheck(thinking, 'thinking');
   const record = thinking as Record<string, unknown>;
   oneOf(['enabled', 'adaptive', 'disabled'])(record.type, 'thinking.type');
-  optional(isInteger(1))(record.budget_tokens, 'thinking.budget_tokens');
+  optional(isInteger(1, INT32_MAX))(record.budget_tokens, 'thinking.budget_tokens');
 }
