@@ -113,7 +113,9 @@ keys:
     const counts = new Map<number, number>();
     for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
     console.log(`llmux at ${REPO} (server: ${SERVER_EXTRA || 'defaults'})`);
-    console.log(`${N} concurrent requests of ${MB} MB in ${seconds.toFixed(1)} s; statuses: ${[...counts].map(([s, c]) => `${s}×${c}`).join(' ')}`);
+    console.log(
+      `${N} concurrent requests of ${MB} MB in ${seconds.toFixed(1)} s; statuses: ${[...counts].map(([s, c]) => `${s}×${c}`).join(' ')}`,
+    );
     console.log(
       `RSS MB: baseline ${baseline.toFixed(0)}, peak ${peak.toFixed(0)} (VmHWM ${memory(llmux.pid).peakMb.toFixed(0)}), ` +
         `just after ${afterBurst.toFixed(0)}, after ${SETTLE_S} s ${settled.toFixed(0)}`,

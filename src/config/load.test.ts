@@ -17,7 +17,11 @@ test('an empty config is fully defaulted', () => {
       maxUpstreamErrorMb: 8,
       maxChoices: 16,
       shutdownGraceMs: 8000,
-      requestTimeoutMs: 0,
+      headersTimeoutMs: 30000,
+      bodyTimeoutMs: 60000,
+      maxConnections: 10000,
+      maxUnauthenticatedPerIp: 64,
+      maxInflightBodyMb: 512,
     },
     store: {
       kind: 'sqlite',
@@ -64,7 +68,11 @@ keys:
     maxUpstreamErrorMb: 8,
     maxChoices: 16,
     shutdownGraceMs: 8000,
-    requestTimeoutMs: 0,
+    headersTimeoutMs: 30000,
+    bodyTimeoutMs: 60000,
+    maxConnections: 10000,
+    maxUnauthenticatedPerIp: 64,
+    maxInflightBodyMb: 512,
   });
   assert.deepEqual(config.store, {
     kind: 'postgres',

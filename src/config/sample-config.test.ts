@@ -19,7 +19,11 @@ test('llmux.yaml with an empty environment serves only demo and local/*', () => 
     maxUpstreamErrorMb: 8,
     maxChoices: 16,
     shutdownGraceMs: 8000,
-    requestTimeoutMs: 0,
+    headersTimeoutMs: 30000,
+    bodyTimeoutMs: 60000,
+    maxConnections: 10000,
+    maxUnauthenticatedPerIp: 64,
+    maxInflightBodyMb: 512,
   });
   assert.deepEqual(config.store, {
     kind: 'sqlite',

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import type { GatewayError } from '../core/errors.ts';
 import { tryParseJson } from '../lib/json.ts';
 import { bodyTimeout, clientClosedBody, invalidJson, payloadTooLarge, serverBusy } from './errors.ts';
-import type { BodyReservation } from './inflight-body-budget.ts';
 
 export interface BodyReaderOptions {
   limitBytes: number;

@@ -46,20 +46,13 @@ export interface FrontDoorLimits {
   maxInflightBodyBytes: number;
 }
 
-export const DEFAULT_FRONT_DOOR_LIMITS: FrontDoorLimits = {
-  headersTimeoutMs: 30_000,
-  bodyTimeoutMs: 60_000,
-  maxConnections: 10_000,
-  maxUnauthenticatedPerIp: 64,
-  maxInflightBodyBytes: 512 * 1024 * 1024,
-};
-
 export interface ServerDeps extends Omit<ChatRouteDeps, 'onServerError'> {
   logger: Logger;
   keys: KeyRing;
   catalogue: ModelCatalogue;
   bodyLimitBytes: number;
-  limits?: Partial<FrontDoorLimits>;
+  /** From `server:` in the config. */
+  limits: FrontDoorLimits;
   /** True once graceful shutdown started: new requests get 503 `shutting_down` in the OpenAI envelope. */
   isShuttingDown?: () => boolean;
 }
@@ -69,7 +62,7 @@ const PUBLIC_PATHS = new Set(['/health', '/healthz']);
 const NODE_TIMEOUT_MARGIN_MS = 5000;
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
-  const limits = { ...DEFAULT_FRONT_DOOR_LIMITS, ...deps.limits };
+  const { limits } = deps;
   const budget = new InflightBodyBudget(limits.maxInflightBodyBytes);
   const record = (rejection: Rejection) => {
     logRejection(deps.logger, rejection);

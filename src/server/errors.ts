@@ -55,9 +55,9 @@ export function bodyTimeout(timeoutMs: number): GatewayError {
   );
 }
 
-/** Headers not received in time (Node's own timeout; there is no request yet). */
+/** Node's own timeout: headers (`server.headersTimeoutMs`), or a body no parser was reading. */
 export function headersTimeout(): GatewayError {
-  return new GatewayError('request_timeout', 'The request headers did not arrive in time.');
+  return new GatewayError('request_timeout', 'The request did not arrive in time (server.headersTimeoutMs).');
 }
 
 export function serverBusy(): GatewayError {

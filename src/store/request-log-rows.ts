@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { RequestLogTable } from './database.ts';
 import { capText, MAX_CLIENT_TEXT } from '../lib/cap-text.ts';
+import type { RequestLogTable } from './database.ts';
 import type { RequestLogRecord } from './types.ts';
 
 export type RequestLogInsertRow = Insertable<RequestLogTable>;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { openIdleSocket, rawExchange } from '../support/raw-http.ts';
 import {
   assertRecordedOnce,
   errorCodeOf,
@@ -7,7 +8,6 @@ import {
   type FrontDoorLlmux,
   startFrontDoorLlmux,
 } from './front-door-support.ts';
-import { openIdleSocket, rawExchange } from '../support/raw-http.ts';
 
 // Issue 12 items 3, 4 and 8: slow and unauthenticated clients, request bodies in memory, and a
 // request-log row plus a log line for every request turned away at the front door.
@@ -68,7 +68,11 @@ models:
   it('a body that trickles past server.bodyTimeoutMs: 408 request_timeout, connection closed, recorded', async () => {
     const exchange = await rawExchange(
       llmux.url,
-      chatHead({ authorization: `Bearer ${FRONT_DOOR_KEY}`, 'content-type': 'application/json', 'content-length': 1000 }),
+      chatHead({
+        authorization: `Bearer ${FRONT_DOOR_KEY}`,
+        'content-type': 'application/json',
+        'content-length': 1000,
+      }),
       { body: '{"model":"demo",', waitMs: 5000 },
     );
     assert.equal(exchange.status, 408);
@@ -119,13 +123,22 @@ models:
   it('a chunked body (no content-length) is counted as it streams in', async () => {
     const inFlight = post(bodyOfSize(4 * MB));
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const pieces = [Buffer.from('{"model":"demo","messages":"'), ...Array.from({ length: 3 }, () => Buffer.alloc(MB, 'x'))];
+    const pieces = [
+      Buffer.from('{"model":"demo","messages":"'),
+      ...Array.from({ length: 3 }, () => Buffer.alloc(MB, 'x')),
+    ];
     const chunked = Buffer.concat(
-      pieces.map((piece) => Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])),
+      pieces.map((piece) =>
+        Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]),
+      ),
     );
     const exchange = await rawExchange(
       llmux.url,
-      chatHead({ authorization: `Bearer ${FRONT_DOOR_KEY}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }),
+      chatHead({
+        authorization: `Bearer ${FRONT_DOOR_KEY}`,
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+      }),
       { body: chunked, waitMs: 5000 },
     );
     assert.equal(exchange.status, 503);
@@ -137,7 +150,13 @@ models:
   });
 
   it('every kind of front-door rejection leaves one row and one log line, never the key', async () => {
-    const cases: Array<{ name: string; send: () => Promise<Response>; status: number; code: string; wire?: string | null }> = [
+    const cases: Array<{
+      name: string;
+      send: () => Promise<Response>;
+      status: number;
+      code: string;
+      wire?: string | null;
+    }> = [
       {
         name: 'wrong key',
         send: () => post(bodyOfSize(200), { authorization: `Bearer ${WRONG_KEY}` }),
@@ -151,7 +170,13 @@ models:
         status: 401,
         code: 'invalid_api_key',
       },
-      { name: 'invalid JSON', send: () => post('{"model": nope'), status: 400, code: 'invalid_request', wire: 'invalid_json' },
+      {
+        name: 'invalid JSON',
+        send: () => post('{"model": nope'),
+        status: 400,
+        code: 'invalid_request',
+        wire: 'invalid_json',
+      },
       {
         name: 'invalid request',
         send: () => post(JSON.stringify({ model: 'demo', messages: 'not a list' })),
@@ -167,7 +192,8 @@ models:
       },
       {
         name: 'unknown route',
-        send: () => fetch(`${llmux.url}/v1/nope?key=${WRONG_KEY}`, { headers: { authorization: `Bearer ${FRONT_DOOR_KEY}` } }),
+        send: () =>
+          fetch(`${llmux.url}/v1/nope?key=${WRONG_KEY}`, { headers: { authorization: `Bearer ${FRONT_DOOR_KEY}` } }),
         status: 404,
         code: 'not_found',
         wire: null,
@@ -289,18 +315,19 @@ describe('front door: server.maxConnections', () => {
   it('connections beyond the cap are dropped at accept, with a warning in the log', async () => {
     const held = await Promise.all([openIdleSocket(llmux.url), openIdleSocket(llmux.url), openIdleSocket(llmux.url)]);
     try {
-      const dropped = await rawExchange(
-        llmux.url,
-        `GET /health HTTP/1.1\r\nhost: llmux\r\nconnection: close\r\n\r\n`,
-        { waitMs: 3000 },
-      );
+      const dropped = await rawExchange(llmux.url, `GET /health HTTP/1.1\r\nhost: llmux\r\nconnection: close\r\n\r\n`, {
+        waitMs: 3000,
+      });
       assert.equal(dropped.status, undefined, 'no answer');
       assert.ok(dropped.closedByServer, 'closed at once');
       const deadline = Date.now() + 3000;
       while (!llmux.logs.some((line) => line.includes('server.maxConnections')) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      assert.ok(llmux.logs.some((line) => line.includes('"dropped":1')), `a warning: ${llmux.logs.join('')}`);
+      assert.ok(
+        llmux.logs.some((line) => line.includes('"dropped":1')),
+        `a warning: ${llmux.logs.join('')}`,
+      );
     } finally {
       for (const socket of held) socket.destroy();
     }
@@ -355,12 +382,17 @@ models:
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString();
     });
-    const body = JSON.stringify({ model: 'demo', stream: true, messages: [{ role: 'user', content: 'one two three four five six' }] });
+    const body = JSON.stringify({
+      model: 'demo',
+      stream: true,
+      messages: [{ role: 'user', content: 'one two three four five six' }],
+    });
     socket.write(
       `${chatHead({ authorization: `Bearer ${FRONT_DOOR_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })}${body}`,
     );
     const deadline = Date.now() + 3000;
-    while (!received.includes('data:') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!received.includes('data:') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const closing = llmux.app.close();
     socket.write(`GET /v1/models HTTP/1.1\r\nhost: llmux\r\nauthorization: Bearer ${FRONT_DOOR_KEY}\r\n\r\n`);
     await new Promise((resolve) => socket.once('close', resolve));

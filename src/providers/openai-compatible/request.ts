@@ -132,7 +132,12 @@ function toOpenAIContentPart(part: Part): OpenAIContentPart[] {
 export function buildOpenAIHttpRequest(body: unknown, target: DeploymentTarget): BuiltRequest['request'] {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...target.headers };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
-  return { method: 'POST', url: `${target.baseUrl}/chat/completions`, headers, body: Buffer.from(JSON.stringify(body)) };
+  return {
+    method: 'POST',
+    url: `${target.baseUrl}/chat/completions`,
+    headers,
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 /** Canonical request → upstream request for an OpenAI-compatible deployment. */

@@ -11,7 +11,7 @@ import { openPostgresStore } from '../postgres/postgres-store.ts';
 import { openSqliteStore } from '../sqlite/sqlite-store.ts';
 import { makeRequestLogRecord } from '../store-test-records.ts';
 import type { Store } from '../types.ts';
-import { STORE_MIGRATIONS, type SqlDialectName } from './index.ts';
+import { type SqlDialectName, STORE_MIGRATIONS } from './index.ts';
 
 // A request log created by a release that had only 0001 is upgraded in place: old rows read
 // `clientRequestId: null`, new rows keep it.
@@ -24,7 +24,9 @@ async function migrateUpTo(db: Kysely<unknown>, dialect: SqlDialectName, lastNam
   const upTo = STORE_MIGRATIONS.slice(0, STORE_MIGRATIONS.findIndex(([name]) => name === lastName) + 1);
   const provider: MigrationProvider = {
     getMigrations: async () =>
-      Object.fromEntries(upTo.map(([name, migration]) => [name, { up: (kdb: Kysely<unknown>) => migration.up(kdb, dialect) }])),
+      Object.fromEntries(
+        upTo.map(([name, migration]) => [name, { up: (kdb: Kysely<unknown>) => migration.up(kdb, dialect) }]),
+      ),
   };
   const { error } = await new Migrator({
     db,
@@ -82,7 +84,9 @@ async function postgresReachable(): Promise<boolean> {
 
 const reachable = await postgresReachable();
 
-test('postgres: a 0001 request log gains client_request_id', { skip: !reachable && 'no Postgres reachable' }, async () => {
+test('postgres: a 0001 request log gains client_request_id', {
+  skip: !reachable && 'no Postgres reachable',
+}, async () => {
   const schema = `llmux_upgrade_${randomBytes(6).toString('hex')}`;
   const pool = new pg.Pool({ connectionString: postgresUrl, options: `-c search_path=${schema}` });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
