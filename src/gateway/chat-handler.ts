@@ -1,5 +1,6 @@
 import { GatewayError } from '../core/errors.ts';
 import type { ChatRequest } from '../core/types.ts';
+import { capText } from '../lib/cap-text.ts';
 import type { OpenAIChatRequest } from '../protocols/openai-chat.ts';
 import type { ModelCatalogue } from '../routing/catalogue.ts';
 import type { Router } from '../routing/router.ts';
@@ -96,9 +97,13 @@ function resolveChain(deps: ChatHandlerDeps, name: string, ctx: ChatContext): Re
   const catalogue = deps.catalogue;
   const first = ctx.modelAllowed(name) ? catalogue.resolve(name) : undefined;
   if (!first) {
-    throw new GatewayError('model_not_found', `The model \`${name}\` does not exist or you do not have access to it.`, {
-      param: 'model',
-    });
+    throw new GatewayError(
+      'model_not_found',
+      `The model \`${capText(name)}\` does not exist or you do not have access to it.`,
+      {
+        param: 'model',
+      },
+    );
   }
   assertSafeWildcardMatch(first, name, deps.providers);
   ctx.outcome.publicModel = first.model.name;
@@ -118,7 +123,7 @@ function noDeploymentAvailable(model: string, reopensAt: number | undefined, now
   const seconds = Math.max(1, Math.ceil(((reopensAt ?? now + 1000) - now) / 1000));
   return new GatewayError(
     'no_deployment_available',
-    `No deployment of model '${model}' is available right now: all are cooling down after failures. Retry in ${seconds} s.`,
+    `No deployment of model '${capText(model)}' is available right now: all are cooling down after failures. Retry in ${seconds} s.`,
     { retryAfter: String(seconds), retryAfterMs: Math.max(0, (reopensAt ?? now) - now) },
   );
 }

@@ -22,11 +22,14 @@ export interface RawConnection {
   response(timeoutMs: number): Promise<RawResponse | undefined>;
   /** Resolves true once the server closed the connection, false after `timeoutMs`. */
   closed(timeoutMs: number): Promise<boolean>;
+  /** Resolves true once what the server sent matches `pattern` (e.g. a `100 Continue`), false after `timeoutMs`. */
+  received(pattern: RegExp, timeoutMs: number): Promise<boolean>;
   destroy(): void;
 }
 
 /** Parses one response from the start of `bytes` (content-length or chunked), or undefined if incomplete. */
-export function parseResponse(bytes: Buffer): RawResponse | undefined {
+export function parseResponse(received: Buffer): RawResponse | undefined {
+  const bytes = skipInterim(received);
   const headEnd = bytes.indexOf('\r\n\r\n');
   if (headEnd < 0) return undefined;
   const [statusLine = '', ...lines] = bytes.subarray(0, headEnd).toString('latin1').split('\r\n');
@@ -47,6 +50,17 @@ export function parseResponse(bytes: Buffer): RawResponse | undefined {
     return body === undefined ? undefined : { status, headers, body };
   }
   return undefined;
+}
+
+/** Drops leading 1xx responses (`100 Continue`): they have no body. */
+function skipInterim(bytes: Buffer): Buffer {
+  let rest = bytes;
+  while (/^HTTP\/1\.[01] 1\d\d /.test(rest.subarray(0, 13).toString('latin1'))) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return rest;
+    rest = rest.subarray(end + 4);
+  }
+  return rest;
 }
 
 function dechunk(bytes: Buffer): string | undefined {
@@ -117,6 +131,8 @@ export async function openRaw(port: number, localAddress?: string): Promise<RawC
     },
     write: (data) => !socket.destroyed && socket.write(data),
     response: (timeoutMs) => waitFor(() => parseResponse(received), timeoutMs),
+    received: async (pattern, timeoutMs) =>
+      (await waitFor(() => (pattern.test(received.toString('latin1')) ? true : undefined), timeoutMs)) === true,
     closed: async (timeoutMs) =>
       (await waitFor(() => (closedAfterMs === undefined ? undefined : true), timeoutMs)) === true,
     destroy: () => socket.destroy(),

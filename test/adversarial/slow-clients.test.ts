@@ -123,14 +123,15 @@ describe('adversarial: slow and unauthenticated clients (child process)', () => 
 
   it('request bodies in flight over server.maxInflightBodyMb → 503 with retry-after; served again once they are gone', async () => {
     assert.ok(hasServerField('maxInflightBodyMb'), 'server.maxInflightBodyMb exists (issue 12 item 4)');
-    // Two bodies of 1.9 MB held open (3.8 of the 4 MB budget), then a complete 1 MB request.
+    // Two bodies of 1.9 MB on their way (3.8 of the 4 MB budget), then a complete 1 MB request.
+    // `expect: 100-continue`: the server's "100 Continue" shows it has taken the headers in.
     const declared = mb(1.9);
     const held = await Promise.all([connect(), connect()]);
+    for (const connection of held) connection.write(chatHead(CLIENT_KEY, declared, 'expect: 100-continue\r\n'));
     for (const connection of held) {
-      connection.write(chatHead(CLIENT_KEY, declared));
-      connection.write(Buffer.alloc(declared - 10, 0x20));
+      assert.ok(await connection.received(/^HTTP\/1\.1 100 /, 3000), 'the server took the held request in');
+      connection.write(Buffer.alloc(64 * 1024, 0x20));
     }
-    await sleep(150);
     const oneMb = { model: 'compat', messages: [{ role: 'user', content: 'y'.repeat(mb(1)) }] };
     const refused = await llmux.chat('1 MB request over the in-flight budget', oneMb);
     expectErrorEnvelope(refused, { status: 503 });
