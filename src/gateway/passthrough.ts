@@ -9,6 +9,7 @@ import type { UpstreamResponse } from '../upstream/types.ts';
 import type { ClientResponse } from './client-response.ts';
 import { frameDataIsJson } from './frame-shape.ts';
 import { asTooLargeError, readAll } from './read-body.ts';
+import { clampedUsage } from './usage-clamp.ts';
 import { frameHasUsage, looksLikeJsonObject, sliceUsageObject } from './usage-sniffer.ts';
 
 const CHOICES_KEY = Buffer.from('"choices"');
@@ -35,7 +36,9 @@ export async function passthroughJson(
   if (!looksLikeJsonObject(bytes) || bytes.indexOf(CHOICES_KEY) < 0 || (usageBytes && !isRecord(usage))) {
     throw new GatewayError('upstream_bad_response', 'upstream returned a malformed chat completion body');
   }
-  client.send(200, { 'content-type': 'application/json', ...headers }, bytes);
+  const clamped = isRecord(usage) ? clampedUsage(usage) : undefined;
+  const body = clamped && usageBytes ? replaceSlice(bytes, usageBytes, JSON.stringify(clamped)) : bytes;
+  client.send(200, { 'content-type': 'application/json', ...headers }, body);
   return isRecord(usage) ? fromOpenAIUsage(usage as unknown as OpenAIUsage) : undefined;
 }
 
@@ -116,10 +119,22 @@ function sniffUsageFrame(frame: Buffer, clientWantsUsage: boolean): { usage?: Us
   const chunk = event ? tryParseJson(event.data) : undefined;
   if (!isRecord(chunk) || !isRecord(chunk.usage)) return { forward: frame };
   const usage = fromOpenAIUsage(chunk.usage as unknown as OpenAIUsage);
-  if (clientWantsUsage) return { usage, forward: frame };
+  if (clientWantsUsage) {
+    const clamped = clampedUsage(chunk.usage);
+    return {
+      usage,
+      forward: clamped ? Buffer.from(`data: ${JSON.stringify({ ...chunk, usage: clamped })}\n\n`) : frame,
+    };
+  }
   if (Array.isArray(chunk.choices) && chunk.choices.length === 0) return { usage };
   const { usage: _dropped, ...rest } = chunk;
   return { usage, forward: Buffer.from(`data: ${JSON.stringify(rest)}\n\n`) };
+}
+
+/** `whole` with the bytes of `part` (a subarray of it) replaced by `text`. */
+function replaceSlice(whole: Buffer, part: Buffer, text: string): Buffer {
+  const start = part.byteOffset - whole.byteOffset;
+  return Buffer.concat([whole.subarray(0, start), Buffer.from(text), whole.subarray(start + part.length)]);
 }
 
 function malformedEventError(): GatewayError {
