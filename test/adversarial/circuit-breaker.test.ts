@@ -6,30 +6,25 @@
  * the deployment for the next caller.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { anthropicAnswer, anthropicError } from '../support/anthropic-steps.ts';
+import { openAIAnswer } from '../support/openai-steps.ts';
 import type { SimRequest, Step } from '../support/upstream-simulator.ts';
 import { expectErrorEnvelope, expectSuccess } from './exchange.ts';
-import { type AdversarialLlmux, afterwards, startAdversarialLlmux, user } from './harness.ts';
-import { anthropicAnswer, anthropicError, openAIAnswer, openAIError } from './upstream-steps.ts';
+import { afterwards, useAdversarialLlmux, user } from './harness.ts';
+import { openAIError } from './upstream-steps.ts';
 
 const modelOf = (req: SimRequest): unknown => (req.json as { model?: unknown } | undefined)?.model;
 
 describe('adversarial: one tenant cannot black out a shared deployment (child process, default cooldown)', () => {
-  let llmux: AdversarialLlmux;
-  before(async () => {
-    // Default cooldown and retry attempts; no backoff, to keep the run short.
-    llmux = await startAdversarialLlmux({
-      router:
-        '{ retry: { backoffMs: 0, maxBackoffMs: 0 }, timeouts: { connectMs: 1000, firstByteMs: 5000, idleMs: 5000, totalMs: 15000 } }',
-    });
-  });
-  afterEach(() => llmux.resetSims());
-  after(async () => {
-    await llmux?.dispose();
+  // Default cooldown and retry attempts; no backoff, to keep the run short.
+  const llmux = useAdversarialLlmux({
+    router:
+      '{ retry: { backoffMs: 0, maxBackoffMs: 0 }, timeouts: { connectMs: 1000, firstByteMs: 5000, idleMs: 5000, totalMs: 15000 } }',
   });
 
   it('two requests failing 5xx on every attempt do not open compat/* for another model', async () => {
-    llmux.sims.compat.route(
+    llmux().sims.compat.route(
       '/v1/chat/completions',
       (req): Step =>
         modelOf(req) === 'broken-model'
@@ -37,15 +32,18 @@ describe('adversarial: one tenant cannot black out a shared deployment (child pr
           : openAIAnswer(),
     );
     for (const i of [1, 2]) {
-      const failed = await llmux.chat(`failing tenant request ${i}`, { model: 'compat/broken-model', messages: user });
+      const failed = await llmux().chat(`failing tenant request ${i}`, {
+        model: 'compat/broken-model',
+        messages: user,
+      });
       expectErrorEnvelope(failed, { status: (status) => status >= 500 });
     }
-    assert.ok(llmux.sims.compat.requests.length >= 2, 'the failing requests reached the upstream');
-    expectSuccess(await llmux.chat('another tenant on compat/*', { model: 'compat/healthy-model', messages: user }));
+    assert.ok(llmux().sims.compat.requests.length >= 2, 'the failing requests reached the upstream');
+    expectSuccess(await llmux().chat('another tenant on compat/*', { model: 'compat/healthy-model', messages: user }));
   });
 
   it('errors the request caused (4xx, context length) never open the circuit', async () => {
-    llmux.sims.claude.route(
+    llmux().sims.claude.route(
       '/v1/messages',
       (req): Step =>
         modelOf(req) === 'too-long'
@@ -53,11 +51,11 @@ describe('adversarial: one tenant cannot black out a shared deployment (child pr
           : anthropicAnswer(),
     );
     for (let i = 0; i < 6; i++) {
-      const refused = await llmux.chat(`context too long ${i}`, { model: 'claude/too-long', messages: user });
+      const refused = await llmux().chat(`context too long ${i}`, { model: 'claude/too-long', messages: user });
       expectErrorEnvelope(refused, { status: 400 });
     }
-    expectSuccess(await llmux.chat('another caller on claude/*', { model: 'claude/fine', messages: user }));
+    expectSuccess(await llmux().chat('another caller on claude/*', { model: 'claude/fine', messages: user }));
   });
 
-  it('afterwards: alive, RSS near baseline, every request logged', () => afterwards(llmux));
+  it('afterwards: alive, RSS near baseline, every request logged', () => afterwards(llmux()));
 });

@@ -7,17 +7,11 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseConfig } from '../../src/config/index.ts';
+import { readRequestLog, startLlmuxChild } from '../support/llmux-child.ts';
+import { openAIAnswer, openAIChunk } from '../support/openai-steps.ts';
 import type { Exchange } from './exchange.ts';
 import { expectSuccess } from './exchange.ts';
-import {
-  type AdversarialLlmux,
-  hasStoreField,
-  readRequestLog,
-  spawnLlmux,
-  startAdversarialLlmux,
-  user,
-} from './harness.ts';
-import { openAIAnswer, openAIChunk } from './upstream-steps.ts';
+import { type AdversarialLlmux, hasStoreField, startAdversarialLlmux, user } from './harness.ts';
 
 const ANSWERED = 40;
 /** Docker's default stop timeout before SIGKILL. */
@@ -46,7 +40,7 @@ async function answerMany(llmux: AdversarialLlmux, streams = true): Promise<Exch
 }
 
 describe('adversarial: durability of the request log (child process)', () => {
-  const disposals: Array<() => Promise<void>> = [];
+  const disposals: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
     for (const dispose of disposals.splice(0).reverse()) await dispose();
   });
@@ -98,7 +92,8 @@ describe('adversarial: durability of the request log (child process)', () => {
     const killed = await llmux.stop('SIGKILL');
     assert.equal(killed.signal, 'SIGKILL');
 
-    const restarted = await spawnLlmux(llmux.configPath);
+    const restarted = await startLlmuxChild(llmux.configPath, { startTimeoutMs: 30_000 });
+    disposals.push(() => restarted.stop());
     restarted.child.kill('SIGTERM');
     const { code } = await restarted.exit;
     assert.equal(code, 0, `the restarted llmux stops cleanly; stderr:\n${restarted.stderr().slice(-2000)}`);

@@ -5,24 +5,15 @@
  * here many times against a real process, with unrelated requests in flight meanwhile.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { anthropicAnswer, anthropicError, anthropicMessageStart, anthropicStream } from '../support/anthropic-steps.ts';
+import { openAIAnswer } from '../support/openai-steps.ts';
+import { delayed } from '../support/simulator-steps.ts';
 import type { Simulator, Step } from '../support/upstream-simulator.ts';
 import { type Exchange, expectRefused, expectSuccess } from './exchange.ts';
-import { type AdversarialLlmux, afterwards, startAdversarialLlmux, user } from './harness.ts';
-import {
-  anthropicAnswer,
-  anthropicError,
-  anthropicMessageStart,
-  anthropicStillStreaming,
-  anthropicStream,
-  delayed,
-  geminiAnswer,
-  geminiError,
-  geminiResponse,
-  geminiStream,
-  openAIAnswer,
-} from './upstream-steps.ts';
+import { afterwards, useAdversarialLlmux, user } from './harness.ts';
+import { anthropicStillStreaming, geminiAnswer, geminiError, geminiResponse, geminiStream } from './upstream-steps.ts';
 
 const ROUNDS = 20;
 /** 429 comes last: it rightly cools the deployment down, and later rounds would then not fan out. */
@@ -64,19 +55,12 @@ async function allReleased(sim: Simulator): Promise<void> {
 }
 
 describe('adversarial: fan-out with a failing upstream call (child process)', () => {
-  let llmux: AdversarialLlmux;
-  before(async () => {
-    llmux = await startAdversarialLlmux();
-  });
-  afterEach(() => llmux.resetSims());
-  after(async () => {
-    await llmux?.dispose();
-  });
+  const llmux = useAdversarialLlmux();
 
   /** A dropped connection most likely means the process died: say so, with its last words. */
   const assertAlive = async (exchanges: Exchange[]) => {
-    if (exchanges.some((exchange) => exchange.status === 0)) await Promise.race([llmux.exit, sleep(1000)]);
-    assert.ok(llmux.alive(), `llmux exited; stderr:\n${llmux.stderr().slice(-3000)}`);
+    if (exchanges.some((exchange) => exchange.status === 0)) await Promise.race([llmux().exit, sleep(1000)]);
+    assert.ok(llmux().alive(), `llmux exited; stderr:\n${llmux().stderr().slice(-3000)}`);
   };
 
   /** The `failingIndex`-th upstream call of each round answers `failure` (after `delayMs`), the others stall. */
@@ -102,15 +86,15 @@ describe('adversarial: fan-out with a failing upstream call (child process)', ()
   it('n=12 on Anthropic succeeds without a MaxListenersExceededWarning', async () => {
     for (const stream of [false, true]) {
       expectSuccess(
-        await llmux.chat(`anthropic n=12 stream=${stream}`, { model: 'claude', n: 12, stream, messages: user }),
+        await llmux().chat(`anthropic n=12 stream=${stream}`, { model: 'claude', n: 12, stream, messages: user }),
       );
     }
     await sleep(50);
-    assert.doesNotMatch(llmux.stderr(), /MaxListenersExceededWarning/, 'no MaxListenersExceededWarning on stderr');
+    assert.doesNotMatch(llmux().stderr(), /MaxListenersExceededWarning/, 'no MaxListenersExceededWarning on stderr');
   });
 
   it(`n=3 on Anthropic, one call answering 400/500/529 (then 429), ${ROUNDS} rounds with requests in flight → error answers, process alive`, async () => {
-    llmux.sims.compat.route('/v1/chat/completions', () => delayed(150, openAIAnswer('bystander')));
+    llmux().sims.compat.route('/v1/chat/completions', () => delayed(150, openAIAnswer('bystander')));
     const rounds = Array.from({ length: ROUNDS }, (_, i): Round => {
       const status = i === ROUNDS - 1 ? LAST_STATUS : (STATUSES[i % STATUSES.length] ?? 529);
       const error = anthropicError(status);
@@ -118,24 +102,24 @@ describe('adversarial: fan-out with a failing upstream call (child process)', ()
       const failure = i % 5 === 4 ? delayed(40, error) : error;
       return { failure, stream: i % 2 === 1, siblings: i % 4 === 3 ? 'stalled' : 'complete' };
     });
-    const scripted = script(llmux.sims.claude, '/v1/messages', rounds, 'anthropic');
+    const scripted = script(llmux().sims.claude, '/v1/messages', rounds, 'anthropic');
     scripted.install();
     for (const [i, round] of rounds.entries()) {
       const [fanOut, bystander] = await Promise.all([
-        llmux.chat(`anthropic n=3 round ${i} stream=${round.stream}`, {
+        llmux().chat(`anthropic n=3 round ${i} stream=${round.stream}`, {
           model: 'claude',
           n: 3,
           stream: round.stream,
           messages: user,
         }),
-        llmux.chat(`bystander during round ${i}`, { model: 'compat', messages: user }),
+        llmux().chat(`bystander during round ${i}`, { model: 'compat', messages: user }),
       ]);
       await assertAlive([fanOut, bystander]);
       expectRefused(fanOut);
       expectSuccess(bystander);
       scripted.nextRound();
     }
-    await allReleased(llmux.sims.claude);
+    await allReleased(llmux().sims.claude);
   });
 
   it('n=12 on Gemini (two upstream calls), one answering 400/500 (then 429) → error answers, process alive', async () => {
@@ -147,10 +131,10 @@ describe('adversarial: fan-out with a failing upstream call (child process)', ()
         siblings: i === 2 ? 'stalled' : 'complete',
       }),
     );
-    const scripted = script(llmux.sims.gem, '/v1beta/models/', rounds, 'gemini');
+    const scripted = script(llmux().sims.gem, '/v1beta/models/', rounds, 'gemini');
     scripted.install();
     for (const [i, round] of rounds.entries()) {
-      const exchange = await llmux.chat(`gemini n=12 round ${i} stream=${round.stream}`, {
+      const exchange = await llmux().chat(`gemini n=12 round ${i} stream=${round.stream}`, {
         model: 'gemini',
         n: 12,
         stream: round.stream,
@@ -160,9 +144,9 @@ describe('adversarial: fan-out with a failing upstream call (child process)', ()
       expectRefused(exchange);
       scripted.nextRound();
     }
-    assert.ok(llmux.sims.gem.requests.length >= rounds.length * 2, 'n=12 on Gemini did fan out');
-    await allReleased(llmux.sims.gem);
+    assert.ok(llmux().sims.gem.requests.length >= rounds.length * 2, 'n=12 on Gemini did fan out');
+    await allReleased(llmux().sims.gem);
   });
 
-  it('afterwards: alive, RSS near baseline, every request logged', () => afterwards(llmux));
+  it('afterwards: alive, RSS near baseline, every request logged', () => afterwards(llmux()));
 });

@@ -7,15 +7,18 @@
  * answered request has its row in the request log.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { Agent, request } from 'undici';
 import { ServerSchema, StoreSchema } from '../../src/config/schema.ts';
+import {
+  type ChildExit,
+  type LlmuxChild,
+  type RequestLogRow,
+  readRequestLog,
+  startLlmuxChild,
+  writeDataDir,
+} from '../support/llmux-child.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 import { classify, type Exchange, expectSuccess } from './exchange.ts';
 import { anthropicDefault, geminiDefault, openAIDefault } from './upstream-steps.ts';
@@ -29,7 +32,6 @@ export const PROVIDER_KEYS = {
 } as const;
 const SECRETS = Object.values(PROVIDER_KEYS);
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const MB = 1024 * 1024;
 
 /**
@@ -86,10 +88,10 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
-export interface AdversarialLlmux {
-  url: string;
-  port: number;
-  pid: number;
+/** The child's process handles (its url, port, pid, logs, stderr, RSS, liveness and exit). */
+type ProcessView = Pick<LlmuxChild, 'url' | 'port' | 'pid' | 'logs' | 'stderr' | 'alive' | 'rssMb' | 'exit'>;
+
+export interface AdversarialLlmux extends ProcessView {
   dbPath: string;
   configPath: string;
   /** The temp dir (config, SQLite file, journal); removed by dispose(). */
@@ -97,11 +99,6 @@ export interface AdversarialLlmux {
   sims: Sims;
   /** Every request made through `send`/`chat`/`remember`, in order. */
   ledger: Exchange[];
-  /** stdout (JSON log lines) and stderr of the child. */
-  logs: string[];
-  stderr(): string;
-  alive(): boolean;
-  rssMb(): number;
   /** RSS after startup and a warm-up, the reference of the final check. */
   baselineRssMb: number;
   send(label: string, options?: SendOptions): Promise<Exchange>;
@@ -112,23 +109,11 @@ export interface AdversarialLlmux {
   /** Restores the simulators' well-behaved defaults and forgets what they received. */
   resetSims(): void;
   /** SIGTERM (or `signal`) and wait for the exit. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals): Promise<ChildExit>;
   /** The request log (read-only), best read once the child has exited. */
   rows(): RequestLogRow[];
   /** Kills the child if needed, closes the simulators, removes the temp dir. */
   dispose(): Promise<void>;
-}
-
-export interface RequestLogRow {
-  request_id: string;
-  status: number;
-  key_name: string | null;
-  public_model: string | null;
-  error_code: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  [column: string]: unknown;
 }
 
 export const user = [{ role: 'user', content: 'hi' }];
@@ -173,113 +158,21 @@ async function startSims(): Promise<Sims> {
   return { claude, gem, compat };
 }
 
-function parseLogLine(line: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Most log lines kept (a runaway logger must not exhaust the test process). */
-const MAX_LOG_LINES = 20_000;
-
-function waitForAddress(child: ChildProcess, logs: string[], exit: Promise<unknown>): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`llmux did not start:\n${logs.join('\n')}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (logs.length < MAX_LOG_LINES) logs.push(line);
-        const entry = parseLogLine(line);
-        if (entry?.msg === 'llmux listening' && typeof entry.address === 'string') {
-          clearTimeout(timer);
-          resolve(entry.address);
-        }
-      }
-    });
-    void exit.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`llmux exited before listening:\n${logs.join('\n')}`));
-    });
-  });
-}
-
-export function readRequestLog(dbPath: string): RequestLogRow[] {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT * FROM request_log ORDER BY id').all() as RequestLogRow[];
-  } finally {
-    db.close();
-  }
-}
-
-function readRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  assert.ok(match?.[1], `VmRSS in /proc/${pid}/status`);
-  return Number(match[1]) / 1024;
-}
-
-export interface LlmuxChild {
-  child: ChildProcess;
-  url: string;
-  pid: number;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** stdout: the JSON log lines. */
-  logs: string[];
-  stderr(): string;
-}
-
-/** Starts `llmux serve --config <configPath> --port 0` and waits for its "llmux listening" line. */
-export async function spawnLlmux(configPath: string): Promise<LlmuxChild> {
-  const child = spawn(process.execPath, ['bin/llmux.js', 'serve', '--config', configPath, '--port', '0'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LLMUX_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exit = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  const logs: string[] = [];
-  const stderrChunks: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (stderrChunks.length < MAX_LOG_LINES) stderrChunks.push(chunk.toString());
-  });
-  const stderr = () => stderrChunks.join('');
-  try {
-    const address = await waitForAddress(child, logs, exit);
-    return { child, url: address.replace('localhost', '127.0.0.1'), pid: child.pid ?? 0, exit, logs, stderr };
-  } catch (error) {
-    child.kill('SIGKILL');
-    await exit;
-    throw new Error(`${String(error)}\n${stderr()}`);
-  }
-}
-
 export async function startAdversarialLlmux(options: HarnessOptions = {}): Promise<AdversarialLlmux> {
   const sims = await startSims();
-  const dir = mkdtempSync(join(tmpdir(), 'llmux-adversarial-'));
-  const dbPath = join(dir, 'llmux.db');
-  const configPath = join(dir, 'llmux.yaml');
-  writeFileSync(configPath, configYaml(sims, dbPath, options));
+  const data = writeDataDir('llmux-adversarial-', (dbPath) => configYaml(sims, dbPath, options));
   let spawned: LlmuxChild;
   try {
-    spawned = await spawnLlmux(configPath);
+    spawned = await startLlmuxChild(data.configPath, { startTimeoutMs: 30_000 });
   } catch (error) {
     await Promise.all(Object.values(sims).map((sim: Simulator) => sim.close()));
-    rmSync(dir, { recursive: true, force: true });
+    data.remove();
     throw error;
   }
-  const { child, url, pid, exit, logs } = spawned;
+  const { url, port, pid, logs, stderr, alive, rssMb, exit } = spawned;
+  const { dbPath, configPath, dir } = data;
   const agent = new Agent({ connections: 128, keepAliveTimeout: 1000 });
   const ledger: Exchange[] = [];
-  const alive = () => child.exitCode === null && child.signalCode === null;
 
   const send = async (label: string, sendOptions: SendOptions = {}): Promise<Exchange> => {
     const { method = 'POST', path = '/v1/chat/completions', headers = {}, body, timeoutMs = 20_000 } = sendOptions;
@@ -318,17 +211,18 @@ export async function startAdversarialLlmux(options: HarnessOptions = {}): Promi
 
   const harness: AdversarialLlmux = {
     url,
-    port: Number(new URL(url).port),
+    port,
     pid,
-    dbPath,
-    sims,
-    ledger,
     logs,
-    stderr: spawned.stderr,
+    stderr,
+    alive,
+    rssMb,
+    exit,
+    dbPath,
     configPath,
     dir,
-    alive,
-    rssMb: () => readRssMb(pid),
+    sims,
+    ledger,
     baselineRssMb: 0,
     send,
     chat: (label, body, headers = {}) =>
@@ -338,41 +232,50 @@ export async function startAdversarialLlmux(options: HarnessOptions = {}): Promi
       }),
     remember: (exchange) => void ledger.push(exchange),
     resetSims,
-    async stop(signal = 'SIGTERM') {
-      if (alive()) child.kill(signal);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), 15_000);
-      });
-      const result = await Promise.race([exit, timeout]);
-      clearTimeout(timer);
-      if (result === 'timeout') {
-        child.kill('SIGKILL');
-        assert.fail(`llmux did not exit within 15 s of ${signal}`);
-      }
-      return result;
-    },
-    exit,
+    stop: (signal = 'SIGTERM') => spawned.stop(signal),
     rows: () => readRequestLog(dbPath),
     async dispose() {
-      if (alive()) child.kill('SIGKILL');
-      await exit;
+      await spawned.stop('SIGKILL');
       await agent.close();
       await Promise.all((Object.values(sims) as Simulator[]).map((sim) => sim.close()));
-      rmSync(dir, { recursive: true, force: true });
+      data.remove();
     },
   };
 
   // Warm-up: one request per provider and mode loads every code path before the RSS baseline.
-  for (const model of ['claude', 'gemini', 'compat'])
-    for (const stream of [false, true]) {
-      const warm = await harness.chat(`warm-up ${model} stream=${stream}`, { model, stream, messages: user });
-      expectSuccess(warm);
-    }
+  try {
+    for (const model of ['claude', 'gemini', 'compat'])
+      for (const stream of [false, true]) {
+        const warm = await harness.chat(`warm-up ${model} stream=${stream}`, { model, stream, messages: user });
+        expectSuccess(warm);
+      }
+  } catch (error) {
+    await harness.dispose();
+    throw error;
+  }
   resetSims();
   await sleep(200);
   harness.baselineRssMb = harness.rssMb();
   return harness;
+}
+
+/**
+ * One harness for the enclosing `describe`: started before its first test, simulators reset after
+ * each test, disposed of after the last. Returns a getter for the tests to use.
+ */
+export function useAdversarialLlmux(options: HarnessOptions = {}): () => AdversarialLlmux {
+  let llmux: AdversarialLlmux | undefined;
+  before(async () => {
+    llmux = await startAdversarialLlmux(options);
+  });
+  afterEach(() => llmux?.resetSims());
+  after(async () => {
+    await llmux?.dispose();
+  });
+  return () => {
+    assert.ok(llmux, 'the adversarial llmux started');
+    return llmux;
+  };
 }
 
 /**

@@ -3,17 +3,10 @@
  * it should never have caused. Each must be a 400 naming the field, with no upstream request.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { SimRequest } from '../support/upstream-simulator.ts';
 import { expectErrorEnvelope, expectSuccess, names } from './exchange.ts';
-import {
-  type AdversarialLlmux,
-  afterwards,
-  HARDENING,
-  hasServerField,
-  startAdversarialLlmux,
-  user,
-} from './harness.ts';
+import { afterwards, HARDENING, hasServerField, useAdversarialLlmux, user } from './harness.ts';
 
 const upstreamModel = (req: SimRequest | undefined): unknown => (req?.json as { model?: unknown } | undefined)?.model;
 
@@ -43,21 +36,14 @@ const UNSAFE_MODEL_NAMES: Array<[label: string, model: string]> = [
 ];
 
 describe('adversarial: malformed client input (child process)', () => {
-  let llmux: AdversarialLlmux;
-  before(async () => {
-    llmux = await startAdversarialLlmux();
-  });
-  afterEach(() => llmux.resetSims());
-  after(async () => {
-    await llmux?.dispose();
-  });
+  const llmux = useAdversarialLlmux();
 
   const upstreamRequests = () =>
-    llmux.sims.claude.requests.length + llmux.sims.gem.requests.length + llmux.sims.compat.requests.length;
+    llmux().sims.claude.requests.length + llmux().sims.gem.requests.length + llmux().sims.compat.requests.length;
 
   /** Raw JSON text, so the nesting is not built (and stringified) in this process. */
   const rawChat = (label: string, fields: string) =>
-    llmux.send(label, {
+    llmux().send(label, {
       headers: { authorization: 'Bearer sk-llmux-adversarial-client-key', 'content-type': 'application/json' },
       body: `{${fields}}`,
     });
@@ -92,7 +78,7 @@ describe('adversarial: malformed client input (child process)', () => {
   it('control, non-Latin-1 and dot-segment characters in a wildcard model name → 400 naming `model`, no upstream call', async () => {
     for (const [label, model] of UNSAFE_MODEL_NAMES) {
       for (const stream of [false, true]) {
-        const exchange = await llmux.chat(`model name: ${label} stream=${stream}`, { model, stream, messages: user });
+        const exchange = await llmux().chat(`model name: ${label} stream=${stream}`, { model, stream, messages: user });
         expectErrorEnvelope(exchange, { status: 400, param: 'model' });
       }
     }
@@ -100,20 +86,20 @@ describe('adversarial: malformed client input (child process)', () => {
   });
 
   it('safe wildcard model names still reach the upstream unchanged', async () => {
-    expectSuccess(await llmux.chat('gem/gemini-2.5-flash', { model: 'gem/gemini-2.5-flash', messages: user }));
-    assert.equal(llmux.sims.gem.requests[0]?.path, '/v1beta/models/gemini-2.5-flash:generateContent');
-    expectSuccess(await llmux.chat('claude/claude-3-5-haiku', { model: 'claude/claude-3-5-haiku', messages: user }));
-    assert.equal(upstreamModel(llmux.sims.claude.requests[0]), 'claude-3-5-haiku');
+    expectSuccess(await llmux().chat('gem/gemini-2.5-flash', { model: 'gem/gemini-2.5-flash', messages: user }));
+    assert.equal(llmux().sims.gem.requests[0]?.path, '/v1beta/models/gemini-2.5-flash:generateContent');
+    expectSuccess(await llmux().chat('claude/claude-3-5-haiku', { model: 'claude/claude-3-5-haiku', messages: user }));
+    assert.equal(upstreamModel(llmux().sims.claude.requests[0]), 'claude-3-5-haiku');
     for (const id of ['meta-llama/Llama-3.1-8B-Instruct', 'qwen2.5:7b']) {
-      expectSuccess(await llmux.chat(`compat/${id}`, { model: `compat/${id}`, messages: user }));
-      assert.equal(upstreamModel(llmux.sims.compat.requests.at(-1)), id);
+      expectSuccess(await llmux().chat(`compat/${id}`, { model: `compat/${id}`, messages: user }));
+      assert.equal(upstreamModel(llmux().sims.compat.requests.at(-1)), id);
     }
   });
 
   it('provider_options.anthropic.betas with CR/LF or non-Latin-1 → 400 naming the field, no upstream call', async () => {
     for (const betas of [['a\r\nx-injected: y'], ['ok-beta', 'b\nc'], 'a\r\nb', ['β-feature']]) {
       for (const stream of [false, true]) {
-        const exchange = await llmux.chat(`betas ${JSON.stringify(betas)} stream=${stream}`, {
+        const exchange = await llmux().chat(`betas ${JSON.stringify(betas)} stream=${stream}`, {
           model: 'claude',
           stream,
           messages: user,
@@ -122,7 +108,7 @@ describe('adversarial: malformed client input (child process)', () => {
         expectErrorEnvelope(exchange, { status: 400, param: names('provider_options.anthropic.betas') });
       }
     }
-    assert.equal(llmux.sims.claude.requests.length, 0, 'no upstream request');
+    assert.equal(llmux().sims.claude.requests.length, 0, 'no upstream request');
   });
 
   it('unbounded integers (max_tokens 2^64 and friends) → 400 naming the field', async () => {
@@ -149,11 +135,11 @@ describe('adversarial: malformed client input (child process)', () => {
     assert.ok(hasServerField('maxChoices'), 'server.maxChoices exists (issue 12 item 1)');
     const n = HARDENING.maxChoices + 1;
     for (const model of ['claude', 'gemini', 'compat']) {
-      const exchange = await llmux.chat(`n=${n} (${model})`, { model, n, messages: user });
+      const exchange = await llmux().chat(`n=${n} (${model})`, { model, n, messages: user });
       expectErrorEnvelope(exchange, { status: 400, param: 'n' });
     }
     assert.equal(upstreamRequests(), 0, 'no upstream request');
   });
 
-  it('afterwards: alive, RSS near baseline, every request logged', () => afterwards(llmux));
+  it('afterwards: alive, RSS near baseline, every request logged', () => afterwards(llmux()));
 });

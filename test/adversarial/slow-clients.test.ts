@@ -5,19 +5,10 @@
  * flight are bounded (503 + retry-after beyond), and a legitimate client is served meanwhile.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expectErrorEnvelope, expectSuccess } from './exchange.ts';
-import {
-  type AdversarialLlmux,
-  afterwards,
-  CLIENT_KEY,
-  HARDENING,
-  hasServerField,
-  mb,
-  startAdversarialLlmux,
-  user,
-} from './harness.ts';
+import { afterwards, CLIENT_KEY, HARDENING, hasServerField, mb, useAdversarialLlmux, user } from './harness.ts';
 import { chatHead, openRaw, type RawConnection, toExchange } from './raw-http.ts';
 
 const TRICKLERS = 50;
@@ -28,21 +19,14 @@ const TRICKLE_FOR_MS = 6000;
 const CUT_WITHIN_MS = HARDENING.bodyTimeoutMs + 2500;
 
 describe('adversarial: slow and unauthenticated clients (child process)', () => {
-  let llmux: AdversarialLlmux;
+  const llmux = useAdversarialLlmux();
   const open: RawConnection[] = [];
-  before(async () => {
-    llmux = await startAdversarialLlmux();
-  });
   afterEach(() => {
     for (const connection of open.splice(0)) connection.destroy();
-    llmux.resetSims();
-  });
-  after(async () => {
-    await llmux?.dispose();
   });
 
   const connect = async (localAddress?: string) => {
-    const connection = await openRaw(llmux.port, localAddress);
+    const connection = await openRaw(llmux().port, localAddress);
     open.push(connection);
     return connection;
   };
@@ -50,7 +34,7 @@ describe('adversarial: slow and unauthenticated clients (child process)', () => 
   /** Records what a raw connection got back, when it was an HTTP answer with a request id. */
   const rememberRaw = async (label: string, connection: RawConnection) => {
     const response = await connection.response(0);
-    if (response?.headers['x-request-id'] !== undefined) llmux.remember(toExchange(label, response));
+    if (response?.headers['x-request-id'] !== undefined) llmux().remember(toExchange(label, response));
     return response;
   };
 
@@ -69,7 +53,7 @@ describe('adversarial: slow and unauthenticated clients (child process)', () => 
     })();
     await sleep(300);
     const started = performance.now();
-    expectSuccess(await llmux.chat('legitimate request among tricklers', { model: 'compat', messages: user }));
+    expectSuccess(await llmux().chat('legitimate request among tricklers', { model: 'compat', messages: user }));
     assert.ok(performance.now() - started < 2000, 'the legitimate request was not held up');
     await trickling;
     const notCut = tricklers.filter(
@@ -133,7 +117,7 @@ describe('adversarial: slow and unauthenticated clients (child process)', () => 
       connection.write(Buffer.alloc(64 * 1024, 0x20));
     }
     const oneMb = { model: 'compat', messages: [{ role: 'user', content: 'y'.repeat(mb(1)) }] };
-    const refused = await llmux.chat('1 MB request over the in-flight budget', oneMb);
+    const refused = await llmux().chat('1 MB request over the in-flight budget', oneMb);
     expectErrorEnvelope(refused, { status: 503 });
     assert.ok(refused.headers['retry-after'] !== undefined, 'the 503 says when to retry');
     for (const [i, connection] of held.entries()) {
@@ -141,9 +125,9 @@ describe('adversarial: slow and unauthenticated clients (child process)', () => 
       await rememberRaw(`held 1.9 MB body ${i}`, connection);
     }
     await sleep(300);
-    expectSuccess(await llmux.chat('1 MB request once the budget is free', oneMb));
+    expectSuccess(await llmux().chat('1 MB request once the budget is free', oneMb));
   });
 
   it('afterwards: alive, RSS near baseline, every answered request logged', () =>
-    afterwards(llmux, { secrets: ['sk-wrong-key-for-slow-test'] }));
+    afterwards(llmux(), { secrets: ['sk-wrong-key-for-slow-test'] }));
 });

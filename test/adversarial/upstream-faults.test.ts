@@ -5,33 +5,20 @@
  * the key never reaches it, and memory stays bounded.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Step } from '../support/upstream-simulator.ts';
-import { classify, type Exchange, expectErrorEnvelope, expectRefused, sseData } from './exchange.ts';
-import {
-  type AdversarialLlmux,
-  afterwards,
-  hasServerField,
-  mb,
-  PROVIDER_KEYS,
-  startAdversarialLlmux,
-  user,
-} from './harness.ts';
+import { describe, it } from 'node:test';
 import {
   anthropicAnswer,
   anthropicBlockStart,
   anthropicDelta,
   anthropicError,
+  anthropicErrorEvent,
   anthropicMessageStart,
-  endlessSseLine,
-  geminiError,
-  geminiResponse,
-  openAIAnswer,
-  openAIChunk,
-  openAIError,
-  openAIUsageChunk,
-  padded,
-} from './upstream-steps.ts';
+} from '../support/anthropic-steps.ts';
+import { openAIAnswer, openAIChunk, openAIUsageChunk } from '../support/openai-steps.ts';
+import type { Step } from '../support/upstream-simulator.ts';
+import { classify, type Exchange, expectErrorEnvelope, expectRefused, sseData } from './exchange.ts';
+import { afterwards, hasServerField, mb, PROVIDER_KEYS, useAdversarialLlmux, user } from './harness.ts';
+import { endlessSseLine, geminiError, geminiResponse, openAIError, padded } from './upstream-steps.ts';
 
 const TOO_LARGE = 'upstream_response_too_large';
 /** Far above the 1 MB event cap of the suite and the 8 MB default. */
@@ -57,18 +44,11 @@ function negativeUsage(exchange: Exchange): number[] {
 }
 
 describe('adversarial: upstream faults (child process)', () => {
-  let llmux: AdversarialLlmux;
-  before(async () => {
-    llmux = await startAdversarialLlmux();
-  });
-  afterEach(() => llmux.resetSims());
-  after(async () => {
-    await llmux?.dispose();
-  });
+  const llmux = useAdversarialLlmux();
 
-  const script = (provider: Provider, step: Step) => llmux.sims[provider].route(PATHS[provider], () => step);
+  const script = (provider: Provider, step: Step) => llmux().sims[provider].route(PATHS[provider], () => step);
   const chat = (label: string, provider: Provider, stream: boolean, extra: Record<string, unknown> = {}) =>
-    llmux.chat(`${label} (${provider}, stream=${stream})`, {
+    llmux().chat(`${label} (${provider}, stream=${stream})`, {
       model: MODELS[provider],
       stream,
       messages: user,
@@ -229,7 +209,7 @@ describe('adversarial: upstream faults (child process)', () => {
           anthropicMessageStart(),
           anthropicBlockStart,
           anthropicDelta('partial'),
-          `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: PROVIDER_KEYS.claude, message: `key ${PROVIDER_KEYS.claude}` } })}\n\n`,
+          anthropicErrorEvent(`key ${PROVIDER_KEYS.claude}`, PROVIDER_KEYS.claude),
         ],
       },
     ]);
@@ -270,8 +250,8 @@ describe('adversarial: upstream faults (child process)', () => {
   });
 
   it('afterwards: alive, RSS near baseline, every request logged, no negative token count stored', async () => {
-    await afterwards(llmux);
-    for (const row of llmux.rows()) {
+    await afterwards(llmux());
+    for (const row of llmux().rows()) {
       for (const column of [
         'input_tokens',
         'output_tokens',

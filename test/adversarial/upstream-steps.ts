@@ -2,6 +2,14 @@
  * Scripted upstream answers for the adversarial suite: a well-behaved answer per provider (the
  * simulators' default), and the faults the probe of issue 12 replayed.
  */
+import {
+  anthropicAnswer,
+  anthropicBlockStart,
+  anthropicDelta,
+  anthropicMessageStart,
+  anthropicStream,
+} from '../support/anthropic-steps.ts';
+import { openAIAnswer, openAIStreamFrames } from '../support/openai-steps.ts';
 import type { SimRequest, Step } from '../support/upstream-simulator.ts';
 
 const record = (value: unknown): Record<string, unknown> =>
@@ -9,125 +17,13 @@ const record = (value: unknown): Record<string, unknown> =>
 
 const wantsStream = (req: SimRequest): boolean => record(req.json).stream === true;
 
-// --- OpenAI-compatible ------------------------------------------------------------------------
-
-export function openAIAnswer(content = 'ok', usage = { prompt_tokens: 5, completion_tokens: 2 }): Step {
-  return {
-    kind: 'json',
-    body: {
-      id: 'chatcmpl-sim',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model: 'up-model',
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-    },
-  };
-}
-
-export function openAIChunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
-  const chunk = {
-    id: 'chatcmpl-sim',
-    object: 'chat.completion.chunk',
-    created: 1_700_000_000,
-    model: 'up-model',
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  };
-  return `data: ${JSON.stringify(chunk)}\n\n`;
-}
-
-export function openAIUsageChunk(usage: { prompt_tokens: number; completion_tokens: number }): string {
-  const chunk = {
-    id: 'chatcmpl-sim',
-    object: 'chat.completion.chunk',
-    created: 1_700_000_000,
-    model: 'up-model',
-    choices: [],
-    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-  };
-  return `data: ${JSON.stringify(chunk)}\n\n`;
-}
-
-export function openAIStream(content = 'ok', usage = { prompt_tokens: 5, completion_tokens: 2 }): Step {
-  return {
-    kind: 'sse-events',
-    events: [
-      openAIChunk({ role: 'assistant', content }),
-      openAIChunk({}, 'stop'),
-      openAIUsageChunk(usage),
-      'data: [DONE]\n\n',
-    ],
-  };
-}
+// --- OpenAI-compatible (the rest is in ../support/openai-steps.ts) -------------------------------
 
 export function openAIError(status: number, error: Record<string, unknown>): Step {
   return { kind: 'json', status, body: { error } };
 }
 
-// --- Anthropic --------------------------------------------------------------------------------
-
-const anthropicSse = (event: string, data: Record<string, unknown>): string =>
-  `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-
-export function anthropicMessageStart(usage = { input_tokens: 5, output_tokens: 1 }): string {
-  return anthropicSse('message_start', {
-    type: 'message_start',
-    message: {
-      id: 'msg_sim',
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-test',
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage,
-    },
-  });
-}
-
-export const anthropicBlockStart = anthropicSse('content_block_start', {
-  type: 'content_block_start',
-  index: 0,
-  content_block: { type: 'text', text: '' },
-});
-
-export const anthropicDelta = (text: string): string =>
-  anthropicSse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
-
-export function anthropicFinish(outputTokens = 2): string[] {
-  return [
-    anthropicSse('content_block_stop', { type: 'content_block_stop', index: 0 }),
-    anthropicSse('message_delta', {
-      type: 'message_delta',
-      delta: { stop_reason: 'end_turn', stop_sequence: null },
-      usage: { output_tokens: outputTokens },
-    }),
-    anthropicSse('message_stop', { type: 'message_stop' }),
-  ];
-}
-
-export function anthropicAnswer(text = 'ok', usage = { input_tokens: 5, output_tokens: 2 }): Step {
-  return {
-    kind: 'json',
-    body: {
-      id: 'msg_sim',
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-test',
-      content: [{ type: 'text', text }],
-      stop_reason: 'end_turn',
-      stop_sequence: null,
-      usage,
-    },
-  };
-}
-
-export function anthropicStream(text = 'ok'): Step {
-  return {
-    kind: 'sse-events',
-    events: [anthropicMessageStart(), anthropicBlockStart, anthropicDelta(text), ...anthropicFinish()],
-  };
-}
+// --- Anthropic (the rest is in ../support/anthropic-steps.ts) ----------------------------------
 
 /** Headers and the first events, then silence until the client leaves (a sibling still streaming). */
 export const anthropicStillStreaming: Step = {
@@ -135,21 +31,6 @@ export const anthropicStillStreaming: Step = {
   events: [anthropicMessageStart(), anthropicBlockStart, anthropicDelta('partial')],
   thenStallMs: 60_000,
 };
-
-const anthropicErrorTypes: Record<number, string> = {
-  400: 'invalid_request_error',
-  429: 'rate_limit_error',
-  500: 'api_error',
-  529: 'overloaded_error',
-};
-
-export function anthropicError(status: number, message = `simulated ${status}`): Step {
-  return {
-    kind: 'json',
-    status,
-    body: { type: 'error', error: { type: anthropicErrorTypes[status] ?? 'api_error', message } },
-  };
-}
 
 // --- Gemini -----------------------------------------------------------------------------------
 
@@ -191,7 +72,8 @@ export function geminiError(status: number, message: string, details: unknown[] 
 export const anthropicDefault = (req: SimRequest): Step => (wantsStream(req) ? anthropicStream() : anthropicAnswer());
 export const geminiDefault = (req: SimRequest): Step =>
   req.path.includes(':streamGenerateContent') ? geminiStream() : geminiAnswer();
-export const openAIDefault = (req: SimRequest): Step => (wantsStream(req) ? openAIStream() : openAIAnswer());
+export const openAIDefault = (req: SimRequest): Step =>
+  wantsStream(req) ? { kind: 'sse-events', events: openAIStreamFrames(['ok']) } : openAIAnswer();
 
 // --- Oversized bodies -------------------------------------------------------------------------
 
@@ -211,10 +93,4 @@ export function padded(prefix: string, size: number, suffix = ''): Buffer {
  */
 export function endlessSseLine(size: number, prefix = 'data: {"x":"'): Step {
   return { kind: 'sse', body: padded(prefix, size), chunkBytes: 64 * 1024 };
-}
-
-/** `step`, played after `ms`. */
-export function delayed(ms: number, step: Step): Step {
-  // biome-ignore lint/suspicious/noThenProperty: the simulator's step format names its continuation `then`
-  return { kind: 'delay', ms, then: step };
 }

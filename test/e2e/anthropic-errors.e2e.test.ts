@@ -13,11 +13,12 @@ import OpenAI, {
   NotFoundError,
   RateLimitError,
 } from 'openai';
+import { startAnthropicLlmux } from '../support/anthropic-llmux.ts';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { toEventsStep } from '../support/replay-common.ts';
 import { type ChatChunk, contentOf, rejection } from '../support/sdk-helpers.ts';
-import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
-import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
+import type { RunningLlmux } from '../support/start-llmux.ts';
+import type { Simulator } from '../support/upstream-simulator.ts';
 
 const VA = 'anthropic/vercel-ai';
 const PA = 'anthropic/pydantic-ai';
@@ -35,12 +36,7 @@ describe('openai SDK → llmux → Anthropic: errors', () => {
   let client: OpenAI;
 
   before(async () => {
-    sim = await startUpstreamSimulator();
-    llmux = await startLlmux(`
-router: { cooldown: { failures: 1000 } }
-providers:
-  claude: { type: anthropic, apiKey: test-anthropic-key, baseUrl: "${sim.url}" }
-models:
+    ({ sim, llmux } = await startAnthropicLlmux(`
   - name: claude
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5 }]
@@ -48,7 +44,7 @@ models:
   - name: claude-rate-limited
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5-20250929 }]
-`);
+`));
     client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 10_000 });
   });
 

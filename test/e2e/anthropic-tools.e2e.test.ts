@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
+import { startAnthropicLlmux } from '../support/anthropic-llmux.ts';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { loadCassette } from '../support/fixtures.ts';
 import { isRecord, type JsonRecord } from '../support/json-guards.ts';
 import { type ChatChunk, collectChunks, contentOf, deltas } from '../support/sdk-helpers.ts';
-import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
-import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
+import type { RunningLlmux } from '../support/start-llmux.ts';
+import type { Simulator } from '../support/upstream-simulator.ts';
 
 type Message = OpenAI.Chat.ChatCompletionMessageParam;
 /** llmux's extension fields on assistant messages (Anthropic thinking blocks with signatures). */
@@ -54,19 +55,14 @@ describe('openai SDK → llmux → Anthropic: tools and thinking', () => {
   let client: OpenAI;
 
   before(async () => {
-    sim = await startUpstreamSimulator();
-    llmux = await startLlmux(`
-router: { cooldown: { failures: 1000 } }
-providers:
-  claude: { type: anthropic, apiKey: test-anthropic-key, baseUrl: "${sim.url}" }
-models:
+    ({ sim, llmux } = await startAnthropicLlmux(`
   - name: claude
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5 }]
   - name: claude-4
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-0 }]
-`);
+`));
     client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 10_000 });
   });
 

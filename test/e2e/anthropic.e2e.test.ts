@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
+import { startAnthropicLlmux } from '../support/anthropic-llmux.ts';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
 import { isRecord, type JsonRecord } from '../support/json-guards.ts';
 import { collectChunks, contentOf } from '../support/sdk-helpers.ts';
-import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
-import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
+import type { RunningLlmux } from '../support/start-llmux.ts';
+import type { Simulator } from '../support/upstream-simulator.ts';
 
 const VA = 'anthropic/vercel-ai';
 const PA = 'anthropic/pydantic-ai';
@@ -27,12 +28,7 @@ describe('openai SDK → llmux → Anthropic', () => {
   let client: OpenAI;
 
   before(async () => {
-    sim = await startUpstreamSimulator();
-    llmux = await startLlmux(`
-router: { cooldown: { failures: 1000 } }
-providers:
-  claude: { type: anthropic, apiKey: test-anthropic-key, baseUrl: "${sim.url}" }
-models:
+    ({ sim, llmux } = await startAnthropicLlmux(`
   - name: claude
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5 }]
@@ -46,7 +42,7 @@ models:
         model: claude-sonnet-4-5
         capabilities: { dropUnsupported: true }
         bodyOverrides: { metadata: { user_id: ops-team } }
-`);
+`));
     client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 10_000 });
   });
 

@@ -7,76 +7,39 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
-import { type SimRequest, type Simulator, type Step, startUpstreamSimulator } from '../support/upstream-simulator.ts';
-
-const sse = (event: string, data: Record<string, unknown>) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-const messageStart = sse('message_start', {
-  type: 'message_start',
-  message: {
-    id: 'msg_1',
-    type: 'message',
-    role: 'assistant',
-    model: 'claude-test',
-    content: [],
-    stop_reason: null,
-    stop_sequence: null,
-    usage: { input_tokens: 11, output_tokens: 1 },
-  },
-});
-const blockStart = sse('content_block_start', {
-  type: 'content_block_start',
-  index: 0,
-  content_block: { type: 'text', text: '' },
-});
-const delta = (text: string) =>
-  sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
-const finish = [
-  sse('content_block_stop', { type: 'content_block_stop', index: 0 }),
-  sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }),
-  sse('message_stop', { type: 'message_stop' }),
-];
+import { startAnthropicLlmux } from '../support/anthropic-llmux.ts';
+import {
+  anthropicAnswer,
+  anthropicBlockStart,
+  anthropicDelta,
+  anthropicError,
+  anthropicErrorEvent,
+  anthropicMessageStart,
+  anthropicStream,
+} from '../support/anthropic-steps.ts';
+import type { RunningLlmux } from '../support/start-llmux.ts';
+import type { SimRequest, Simulator, Step } from '../support/upstream-simulator.ts';
 
 /** Headers and a first event, then silence until the client leaves. */
-const stillStreaming: Step = { kind: 'sse-events', events: [messageStart, blockStart], thenStallMs: 60_000 };
-/** A whole answer, already received in full when the failing sibling's status is known. */
-const completeAnswer = (stream: boolean): Step =>
-  stream
-    ? { kind: 'sse-events', events: [messageStart, blockStart, delta('done'), ...finish] }
-    : {
-        kind: 'json',
-        body: {
-          id: 'msg_1',
-          type: 'message',
-          role: 'assistant',
-          model: 'claude-test',
-          content: [{ type: 'text', text: 'done' }],
-          stop_reason: 'end_turn',
-          stop_sequence: null,
-          usage: { input_tokens: 11, output_tokens: 1 },
-        },
-      };
-const overloaded: Step = {
-  kind: 'json',
-  status: 529,
-  body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+const stillStreaming: Step = {
+  kind: 'sse-events',
+  events: [anthropicMessageStart(), anthropicBlockStart],
+  thenStallMs: 60_000,
 };
+/** A whole answer, already received in full when the failing sibling's status is known. */
+const completeAnswer = (stream: boolean): Step => (stream ? anthropicStream('done') : anthropicAnswer('done'));
+const overloaded = anthropicError(529, 'Overloaded');
 
 describe('fan-out (n > 1 on Anthropic): one failing upstream request', () => {
   let sim: Simulator;
   let llmux: RunningLlmux;
 
   before(async () => {
-    sim = await startUpstreamSimulator();
-    llmux = await startLlmux(`
-router: { cooldown: { failures: 1000 } }
-providers:
-  claude: { type: anthropic, apiKey: test-anthropic-key, baseUrl: "${sim.url}" }
-models:
+    ({ sim, llmux } = await startAnthropicLlmux(`
   - name: claude
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-test }]
-`);
+`));
   });
 
   // node:test would also fail the file on an uncaught exception, but blame a hook: this names the test.
@@ -123,10 +86,7 @@ models:
   };
 
   const assertStillServing = async () => {
-    sim.route('/v1/messages', () => ({
-      kind: 'sse-events',
-      events: [messageStart, blockStart, delta('ok'), ...finish],
-    }));
+    sim.route('/v1/messages', () => anthropicStream('ok'));
     const response = await chat({ stream: true });
     assert.equal(response.status, 200, 'llmux still answers after the failed fan-out');
     assert.match(await response.text(), /\[DONE\]/, 'the follow-up stream completes');
@@ -153,7 +113,7 @@ models:
 
   it('n=3 non-stream: one body is cut mid-read → 502 upstream_bad_response, siblings released', async () => {
     script(
-      { kind: 'sse-events', events: [messageStart], delayMs: 0, thenStallMs: 50, thenError: 'reset' },
+      { kind: 'sse-events', events: [anthropicMessageStart()], delayMs: 0, thenStallMs: 50, thenError: 'reset' },
       stillStreaming,
     );
     const response = await chat({ n: 3 });
@@ -171,12 +131,7 @@ models:
       seen++ === 1
         ? {
             kind: 'sse-events',
-            events: [
-              messageStart,
-              blockStart,
-              delta('partial'),
-              sse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
-            ],
+            events: [anthropicMessageStart(), anthropicBlockStart, anthropicDelta('partial'), anthropicErrorEvent()],
             delayMs: 100,
           }
         : stillStreaming,

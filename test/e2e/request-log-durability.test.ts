@@ -4,15 +4,20 @@
  * SIGTERM cuts the requests in flight but still records them and flushes the store before exiting.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { request } from 'undici';
-import { type LlmuxChild, startLlmuxChild } from '../support/llmux-child.ts';
+import {
+  type DataDir,
+  type LlmuxChild,
+  oneUpstreamYaml,
+  readRequestLog,
+  startLlmuxChild,
+  waitUntilRefused,
+  writeDataDir,
+} from '../support/llmux-child.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 import { answer, chunkFrame } from './routing-support.ts';
 
@@ -20,39 +25,29 @@ const KEY = 'sk-llmux-durability-test';
 /** The journal's sync interval in these tests: a request answered longer ago than this survives kill -9. */
 const JOURNAL_SYNC_MS = 100;
 
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface DataDir {
-  configPath: string;
-  dbPath: string;
-  journalDir: string;
-}
-
 /** The store only flushes once a minute: without the journal, a crash loses every answered row. */
 function writeConfig(sim: Simulator, graceMs: number): DataDir {
-  const dir = mkdtempSync(join(tmpdir(), 'llmux-durability-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const dbPath = join(dir, 'llmux.db');
-  const configPath = join(dir, 'llmux.yaml');
-  writeFileSync(
-    configPath,
-    `server: { shutdownGraceMs: ${graceMs} }
+  const data = writeDataDir(
+    'llmux-durability-',
+    (dbPath) => `server: { shutdownGraceMs: ${graceMs} }
 store: { sqlite: ${JSON.stringify(dbPath)}, flushIntervalMs: 60000, journalSyncMs: ${JOURNAL_SYNC_MS} }
 router: { timeouts: { connectMs: 1000, firstByteMs: 5000, idleMs: 60000, totalMs: 60000 } }
-providers:
-  up: { type: openai-compatible, baseUrl: "${sim.url}/v1" }
-models:
-  - name: smart
-    deployments: [{ provider: up, model: up-model }]
-keys:
-  - { name: durability-test, key: ${KEY} }
-`,
+${oneUpstreamYaml(sim.url, { name: 'durability-test', key: KEY })}`,
   );
-  return { configPath, dbPath, journalDir: join(dir, 'request-log.journal') };
+  cleanups.push(() => data.remove());
+  return data;
 }
+
+/** The journal's segments still waiting to be replayed. */
+const segments = (data: DataDir) => {
+  const journalDir = join(data.dir, 'request-log.journal');
+  return existsSync(journalDir) ? readdirSync(journalDir) : [];
+};
 
 async function start(data: DataDir): Promise<LlmuxChild> {
   const llmux = await startLlmuxChild(data.configPath);
@@ -66,35 +61,6 @@ function chat(llmux: LlmuxChild, stream = false) {
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'smart', stream, messages: [{ role: 'user', content: 'hi' }] }),
   });
-}
-
-function readLogRows(dbPath: string): Array<Record<string, unknown>> {
-  if (!existsSync(dbPath)) return [];
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT * FROM request_log ORDER BY id').all() as Array<Record<string, unknown>>;
-  } finally {
-    db.close();
-  }
-}
-
-const segments = (journalDir: string) => (existsSync(journalDir) ? readdirSync(journalDir) : []);
-
-async function waitUntilRefused(port: number, timeoutMs = 2000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (performance.now() < until) {
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-    });
-    if (refused) return;
-    await sleep(20);
-  }
-  assert.fail(`port ${port} still accepts connections`);
 }
 
 describe('request log durability (child process)', () => {
@@ -118,14 +84,14 @@ describe('request log durability (child process)', () => {
     first.child.kill('SIGKILL');
     assert.equal((await first.exit).signal, 'SIGKILL');
     assert.ok(
-      readLogRows(data.dbPath).length < total,
+      readRequestLog(data.dbPath).length < total,
       'the crash came before the store had the rows (so only the journal can bring them back)',
     );
 
     const second = await start(data);
     const replay = second.entries.find((entry) => typeof entry.replayed === 'number');
     assert.equal(replay?.replayed, total, `the start reports the replay: ${JSON.stringify(replay)}`);
-    const rows = readLogRows(data.dbPath);
+    const rows = readRequestLog(data.dbPath);
     assert.deepEqual(
       rows.map((row) => row.request_id).sort(),
       [...requestIds].sort(),
@@ -137,9 +103,9 @@ describe('request log durability (child process)', () => {
     );
 
     second.child.kill('SIGTERM');
-    assert.equal((await second.exit).code, 0, second.logs.join('\n'));
-    assert.equal(readLogRows(data.dbPath).length, total, 'the restart wrote no duplicate');
-    assert.deepEqual(segments(data.journalDir), [], 'a clean stop leaves an empty journal');
+    assert.equal((await second.exit).code, 0, second.output());
+    assert.equal(readRequestLog(data.dbPath).length, total, 'the restart wrote no duplicate');
+    assert.deepEqual(segments(data), [], 'a clean stop leaves an empty journal');
   });
 
   it('a second SIGTERM cuts a long stream at once, records it and flushes the store before exiting', async () => {
@@ -175,19 +141,19 @@ describe('request log durability (child process)', () => {
     assert.match(rest, /"code":"shutting_down"/, 'the stream ends with an error event, not a dropped connection');
     const { code } = await llmux.exit;
     const stoppedAfter = performance.now() - secondSignalAt;
-    assert.equal(code, 0, llmux.logs.join('\n'));
+    assert.equal(code, 0, llmux.output());
     assert.ok(
       stoppedAfter < 5000,
       `exits soon after the second signal, not after the grace period (${stoppedAfter} ms)`,
     );
 
-    const rows = readLogRows(data.dbPath);
+    const rows = readRequestLog(data.dbPath);
     assert.deepEqual(
       rows.map((row) => row.request_id),
       [quick.headers['x-request-id'], stream.headers['x-request-id']],
       'both requests are in the store: the buffered one and the cut stream',
     );
     assert.equal(rows[1]?.error_code, 'shutting_down');
-    assert.deepEqual(segments(data.journalDir), [], 'everything reached the store: nothing left to replay');
+    assert.deepEqual(segments(data), [], 'everything reached the store: nothing left to replay');
   });
 });

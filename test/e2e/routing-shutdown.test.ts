@@ -4,118 +4,43 @@
  * the request log to SQLite and exits 0.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { request } from 'undici';
+import {
+  type LlmuxChild,
+  oneUpstreamYaml,
+  readRequestLog,
+  startLlmuxChild,
+  waitUntilRefused,
+  writeDataDir,
+} from '../support/llmux-child.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 import { answer, chunkFrame, delayed, setup, streamFrames } from './routing-support.ts';
 
 const KEY = 'sk-llmux-shutdown-test';
 
-interface ChildLlmux {
-  url: string;
-  port: number;
-  dbPath: string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  child: ChildProcess;
-  logs: string[];
-}
-
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startChild(sim: Simulator, graceMs: number): Promise<ChildLlmux> {
-  const dir = mkdtempSync(join(tmpdir(), 'llmux-shutdown-'));
-  const dbPath = join(dir, 'llmux.db');
-  const configPath = join(dir, 'llmux.yaml');
-  writeFileSync(
-    configPath,
-    `server: { shutdownGraceMs: ${graceMs} }
+async function startChild(sim: Simulator, graceMs: number): Promise<LlmuxChild & { dbPath: string }> {
+  const data = writeDataDir(
+    'llmux-shutdown-',
+    (dbPath) => `server: { shutdownGraceMs: ${graceMs} }
 store: { sqlite: ${JSON.stringify(dbPath)} }
 router: { timeouts: { connectMs: 1000, firstByteMs: 5000, idleMs: 10000, totalMs: 30000 } }
-providers:
-  up: { type: openai-compatible, baseUrl: "${sim.url}/v1" }
-models:
-  - name: smart
-    deployments: [{ provider: up, model: up-model }]
-keys:
-  - { name: shutdown-test, key: ${KEY} }
-`,
+${oneUpstreamYaml(sim.url, { name: 'shutdown-test', key: KEY })}`,
   );
-  const child = spawn(process.execPath, ['bin/llmux.js', 'serve', '--config', configPath, '--port', '0'], {
-    cwd: join(import.meta.dirname, '..', '..'),
-    env: { ...process.env, LLMUX_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exit = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exit;
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const logs: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-  const address = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`llmux did not start:\n${logs.join('')}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        logs.push(line);
-        const entry = parseLogLine(line);
-        if (entry?.msg === 'llmux listening' && typeof entry.address === 'string') {
-          clearTimeout(timer);
-          resolve(entry.address);
-        }
-      }
-    });
-    void exit.then(() => reject(new Error(`llmux exited before listening:\n${logs.join('\n')}`)));
-  });
-  const url = address.replace('localhost', '127.0.0.1');
-  return { url, port: Number(new URL(url).port), dbPath, exit, child, logs };
+  cleanups.push(() => data.remove());
+  const llmux = await startLlmuxChild(data.configPath);
+  cleanups.push(() => llmux.stop());
+  return { ...llmux, dbPath: data.dbPath };
 }
 
-function parseLogLine(line: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resolves once a new TCP connection to `port` is refused (polls; fails after `timeoutMs`). */
-async function waitUntilRefused(port: number, timeoutMs = 2000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (performance.now() < until) {
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-    });
-    if (refused) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`port ${port} still accepts connections`);
-}
-
-async function openStream(llmux: ChildLlmux) {
+async function openStream(llmux: LlmuxChild) {
   const response = await request(`${llmux.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
@@ -135,15 +60,6 @@ async function openStream(llmux: ChildLlmux) {
       return text;
     },
   };
-}
-
-function readLogRows(dbPath: string): Array<Record<string, unknown>> {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT * FROM request_log ORDER BY id').all() as Array<Record<string, unknown>>;
-  } finally {
-    db.close();
-  }
 }
 
 describe('routing: graceful shutdown (child process)', () => {
@@ -179,9 +95,9 @@ describe('routing: graceful shutdown (child process)', () => {
 
     const { code, signal } = await llmux.exit;
     assert.equal(signal, null);
-    assert.equal(code, 0, llmux.logs.join('\n'));
+    assert.equal(code, 0, llmux.output());
     assert.ok(performance.now() - signalledAt < 8000, 'exits once drained, not at the end of the grace period');
-    const rows = readLogRows(llmux.dbPath);
+    const rows = readRequestLog(llmux.dbPath);
     assert.equal(rows.length, 2, 'both requests recorded (the store was flushed)');
     const streamRow = rows.find((row) => row.request_id === stream.requestId);
     assert.equal(streamRow?.status, 200);
@@ -189,8 +105,8 @@ describe('routing: graceful shutdown (child process)', () => {
     assert.equal(streamRow?.output_tokens, pieces.length);
     assert.equal(streamRow?.error_code, null);
     assert.ok(
-      llmux.logs.some((line) => parseLogLine(line)?.msg === 'shutdown complete'),
-      "llmux.logs.some((line) => parseLogLine(line)?.msg === 'shutdown complete')",
+      llmux.entries.some((entry) => entry.msg === 'shutdown complete'),
+      'the "shutdown complete" line is logged',
     );
   });
 
@@ -213,10 +129,10 @@ describe('routing: graceful shutdown (child process)', () => {
     assert.ok(!rest.includes('[DONE]'), "!rest.includes('[DONE]')");
     assert.ok(cutAfter >= 380 && cutAfter < 4000, `cut after ${Math.round(cutAfter)} ms`);
     const { code } = await llmux.exit;
-    assert.equal(code, 0, llmux.logs.join('\n'));
+    assert.equal(code, 0, llmux.output());
     await sim.waitForClose(0);
     assert.equal(sim.requests[0]?.closedEarly, true, 'the upstream request was cancelled');
-    const [row] = readLogRows(llmux.dbPath);
+    const [row] = readRequestLog(llmux.dbPath);
     assert.equal(row?.error_code, 'shutting_down');
     assert.equal(row?.request_id, stream.requestId);
   });

@@ -6,28 +6,14 @@ import type { RequestLogRecord } from '../../src/store/types.ts';
 import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
 import { type Simulator, type Step, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 
+export {
+  openAIAnswer as answer,
+  openAIChunk as chunkFrame,
+  openAIStreamFrames as streamFrames,
+} from '../support/openai-steps.ts';
+export { delayed } from '../support/simulator-steps.ts';
+
 export const USER = [{ role: 'user' as const, content: 'hi' }];
-
-/** A complete OpenAI chat completion answering `content`. */
-export function answer(content: string, usage = { prompt_tokens: 5, completion_tokens: 3 }): Step {
-  return {
-    kind: 'json',
-    body: {
-      id: 'chatcmpl-sim',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model: 'sim-model',
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-    },
-  };
-}
-
-/** `step`, played after `ms`. */
-export function delayed(ms: number, step: Step): Step {
-  // biome-ignore lint/suspicious/noThenProperty: the simulator's step format names its continuation `then`
-  return { kind: 'delay', ms, then: step };
-}
 
 /** An upstream error in the OpenAI envelope. */
 export function failure(
@@ -49,46 +35,6 @@ export function failure(
   };
   if (extra.headers) step.headers = extra.headers;
   return step;
-}
-
-/** One `chat.completion.chunk` SSE frame (with optional usage, as vLLM's continuous usage stats send). */
-export function chunkFrame(
-  delta: Record<string, unknown>,
-  finishReason: string | null = null,
-  usage?: Record<string, number>,
-): string {
-  const chunk: Record<string, unknown> = {
-    id: 'chatcmpl-sim',
-    object: 'chat.completion.chunk',
-    created: 1_700_000_000,
-    model: 'sim-model',
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  };
-  if (usage) chunk.usage = usage;
-  return `data: ${JSON.stringify(chunk)}\n\n`;
-}
-
-/** A whole streamed answer: one frame per piece, a finish frame, a usage frame and [DONE]. */
-export function streamFrames(
-  pieces: string[],
-  usage = { prompt_tokens: 5, completion_tokens: pieces.length },
-): string[] {
-  const usageChunk = {
-    id: 'chatcmpl-sim',
-    object: 'chat.completion.chunk',
-    created: 1_700_000_000,
-    model: 'sim-model',
-    choices: [],
-    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-  };
-  return [
-    ...pieces.map((piece, index) =>
-      chunkFrame(index === 0 ? { role: 'assistant', content: piece } : { content: piece }),
-    ),
-    chunkFrame({}, 'stop'),
-    `data: ${JSON.stringify(usageChunk)}\n\n`,
-    'data: [DONE]\n\n',
-  ];
 }
 
 export interface RoutingSetup {

@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { APIError } from 'openai';
-import type { Step } from '../support/upstream-simulator.ts';
+import {
+  anthropicBlockStart,
+  anthropicDelta,
+  anthropicError,
+  anthropicErrorEvent,
+  anthropicFinish,
+  anthropicMessageStart,
+} from '../support/anthropic-steps.ts';
 import { answer, counts, failure, logRow, type RoutingSetup, setup, USER } from './routing-support.ts';
 
 const CONFIG = `
@@ -24,42 +31,8 @@ models:
     deployments: [{ provider: spare, model: spare-test }]
 `;
 
-const anthropicError = (status: number, type: string, message: string): Step => ({
-  kind: 'json',
-  status,
-  body: { type: 'error', error: { type, message } },
-});
-
-const sse = (event: string, data: Record<string, unknown>) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-const messageStart = sse('message_start', {
-  type: 'message_start',
-  message: {
-    id: 'msg_1',
-    type: 'message',
-    role: 'assistant',
-    model: 'claude-test',
-    content: [],
-    stop_reason: null,
-    stop_sequence: null,
-    usage: { input_tokens: 11, output_tokens: 1 },
-  },
-});
-const blockStart = sse('content_block_start', {
-  type: 'content_block_start',
-  index: 0,
-  content_block: { type: 'text', text: '' },
-});
-const delta = (text: string) =>
-  sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
-const finish = [
-  sse('content_block_stop', { type: 'content_block_stop', index: 0 }),
-  sse('message_delta', {
-    type: 'message_delta',
-    delta: { stop_reason: 'end_turn', stop_sequence: null },
-    usage: { output_tokens: 2 },
-  }),
-  sse('message_stop', { type: 'message_stop' }),
-];
+/** Its input tokens are what the usage assertions look for. */
+const messageStart = anthropicMessageStart({ input_tokens: 11, output_tokens: 1 });
 
 describe('routing: translated (Anthropic) deployments', () => {
   let env: RoutingSetup | undefined;
@@ -70,7 +43,7 @@ describe('routing: translated (Anthropic) deployments', () => {
 
   it('an overloaded Anthropic deployment (529) is retried on the OpenAI-compatible one', async () => {
     env = await setup(['claude:anthropic', 'oai', 'spare'], CONFIG);
-    env.sims.claude?.enqueue(anthropicError(529, 'overloaded_error', 'Overloaded'));
+    env.sims.claude?.enqueue(anthropicError(529, 'Overloaded'));
     env.sims.oai?.enqueue(answer('openai answered'));
     const { data, response } = await env.client.chat.completions
       .create({ model: 'claude-first', messages: USER })
@@ -87,7 +60,7 @@ describe('routing: translated (Anthropic) deployments', () => {
     env.sims.oai?.enqueue(failure(502, 'bad gateway'));
     env.sims.claude?.enqueue({
       kind: 'sse-events',
-      events: [messageStart, blockStart, delta('Hi'), delta(' there'), ...finish],
+      events: [messageStart, anthropicBlockStart, anthropicDelta('Hi'), anthropicDelta(' there'), ...anthropicFinish()],
     });
     const { data: stream, response } = await env.client.chat.completions
       .create({ model: 'openai-first', messages: USER, stream: true, stream_options: { include_usage: true } })
@@ -111,9 +84,7 @@ describe('routing: translated (Anthropic) deployments', () => {
 
   it('Anthropic "prompt is too long" → context_length_exceeded → the fallback model answers at once', async () => {
     env = await setup(['claude:anthropic', 'oai', 'spare'], CONFIG);
-    env.sims.claude?.enqueue(
-      anthropicError(400, 'invalid_request_error', 'prompt is too long: 250000 tokens > 200000 maximum'),
-    );
+    env.sims.claude?.enqueue(anthropicError(400, 'prompt is too long: 250000 tokens > 200000 maximum'));
     env.sims.spare?.enqueue(answer('the spare has a bigger window'));
     const { data, response } = await env.client.chat.completions
       .create({ model: 'claude-first', messages: USER })
@@ -127,12 +98,7 @@ describe('routing: translated (Anthropic) deployments', () => {
     env = await setup(['claude:anthropic', 'oai', 'spare'], CONFIG);
     env.sims.claude?.enqueue({
       kind: 'sse-events',
-      events: [
-        messageStart,
-        blockStart,
-        delta('Partial'),
-        sse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
-      ],
+      events: [messageStart, anthropicBlockStart, anthropicDelta('Partial'), anthropicErrorEvent()],
       // Apart, so that the text reaches the client first (in one read, nothing would have been sent
       // yet and llmux would rightly retry elsewhere).
       delayMs: 60,
@@ -155,10 +121,7 @@ describe('routing: translated (Anthropic) deployments', () => {
     env = await setup(['claude:anthropic', 'oai', 'spare'], CONFIG);
     env.sims.claude?.enqueue({
       kind: 'sse-events',
-      events: [
-        messageStart,
-        sse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
-      ],
+      events: [messageStart, anthropicErrorEvent()],
     });
     env.sims.oai?.enqueue({
       kind: 'sse',

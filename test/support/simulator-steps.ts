@@ -38,6 +38,12 @@ export type Step =
   /** Wait, then play another step. */
   | { kind: 'delay'; ms: number; then: Step };
 
+/** `step`, played after `ms`. */
+export function delayed(ms: number, step: Step): Step {
+  // biome-ignore lint/suspicious/noThenProperty: the simulator's step format names its continuation `then`
+  return { kind: 'delay', ms, then: step };
+}
+
 export interface StepContext {
   res: ServerResponse;
   /** Resolves true after `ms` (Infinity = never), or false as soon as the response closes. */
