@@ -58,5 +58,7 @@ export function servedByHeaders(servedBy: ServedBy): Record<string, string> {
  * characters outside Latin-1, after the upstream answered. Keep printable ASCII only.
  */
 function headerSafe(value: string): string {
-  return value.replace(/[\r\n\t]/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+  return UNSAFE_IN_HEADER.test(value) ? value.replace(/[\r\n\t]/g, ' ').replace(/[^\x20-\x7e]/g, '?') : value;
 }
+
+const UNSAFE_IN_HEADER = /[^\x20-\x7e]/;

@@ -8,6 +8,21 @@ import { tokenCount } from '../providers/token-count.ts';
  * negative or fractional tokens; the client must not be shown, or bill on, such numbers.
  */
 export function clampedUsage(usage: Record<string, unknown>): Record<string, unknown> | undefined {
+  return countsLookSane(usage) ? undefined : clampAll(usage);
+}
+
+/** Fast path: a usage object whose values are all small non-negative integers (nested ones included). */
+function countsLookSane(usage: Record<string, unknown>): boolean {
+  for (const key in usage) {
+    const value = usage[key];
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value) || value < 0) return false;
+    } else if (isRecord(value) && !countsLookSane(value)) return false;
+  }
+  return true;
+}
+
+function clampAll(usage: Record<string, unknown>): Record<string, unknown> | undefined {
   let changed = false;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(usage)) {
@@ -16,7 +31,7 @@ export function clampedUsage(usage: Record<string, unknown>): Record<string, unk
       if (count !== value) changed = true;
       out[key] = count;
     } else if (isRecord(value)) {
-      const nested = clampedUsage(value);
+      const nested = clampAll(value);
       if (nested) changed = true;
       out[key] = nested ?? value;
     } else {
