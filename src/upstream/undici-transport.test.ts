@@ -10,7 +10,8 @@ import type { Transport, UpstreamTimeouts } from './types.ts';
 import { createUndiciTransport } from './undici-transport.ts';
 import { toUpstreamError } from './upstream-errors.ts';
 
-const TIMEOUTS: UpstreamTimeouts = { connectMs: 300, firstByteMs: 300, idleMs: 300, totalMs: 3000 };
+// Generous where a test does not exercise a timeout: a cold first request on a loaded CI machine can take 300+ ms.
+const TIMEOUTS: UpstreamTimeouts = { connectMs: 5000, firstByteMs: 5000, idleMs: 5000, totalMs: 10000 };
 const SECRET = 'sk-test-SECRET-123';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -506,7 +507,11 @@ describe('undici transport', () => {
 });
 
 describe('upstream error mapping', () => {
-  const context = { origin: 'https://api.example.com', timeouts: TIMEOUTS, phase: 'headers' as const };
+  const context = {
+    origin: 'https://api.example.com',
+    timeouts: timeouts({ connectMs: 300, firstByteMs: 300, idleMs: 300 }),
+    phase: 'headers' as const,
+  };
 
   it('maps undici timeout errors with their configured durations', () => {
     const connect = toUpstreamError(new undiciErrors.ConnectTimeoutError(), context);
