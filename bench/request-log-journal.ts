@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import { makeRequestLogRecord } from '../src/store/store-test-records.ts';
 import type { Store } from '../src/store/types.ts';
+import { makeRequestLogRecord } from '../test/support/store/store-test-records.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);

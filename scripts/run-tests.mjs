@@ -9,7 +9,9 @@ function findTests(dir) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== 'node_modules') out.push(...findTests(path));
+    // test/fixtures holds recorded bytes only; node_modules is never ours.
+    if (entry.isDirectory() && entry.name !== 'node_modules' && path !== join('test', 'fixtures'))
+      out.push(...findTests(path));
     else if (entry.isFile() && entry.name.endsWith('.test.ts')) out.push(path);
   }
   return out;

@@ -4,17 +4,17 @@ import type { LlmuxConfig, ProviderConfig } from './config/index.ts';
 import { configSecrets } from './config/secrets.ts';
 import { InFlightRequests } from './gateway/in-flight-requests.ts';
 import { ShutdownCutoff } from './gateway/shutdown-cutoff.ts';
-import type { ProviderRuntime, RequestOutcome } from './gateway/types.ts';
+import type { ProviderRuntime } from './gateway/types.ts';
 import { createLogger } from './lib/logger.ts';
 import { registerSecrets } from './lib/redact.ts';
+import { OpenPolicy, type RequestPolicy } from './policy/admission.ts';
 import { KeyRing } from './policy/key-ring.ts';
 import { adapterFor } from './providers/registry.ts';
-import { createSimulatorTransport } from './providers/simulator/index.ts';
 import { ModelCatalogue } from './routing/catalogue.ts';
 import { MemoryRouterState } from './routing/memory-router-state.ts';
 import { Router } from './routing/router.ts';
 import type { PublicModel } from './routing/types.ts';
-import { buildServer } from './server/build-server.ts';
+import { buildServer, type SurfaceRoute } from './server/build-server.ts';
 import { ConnectionTracker, closeGracefully } from './server/graceful-close.ts';
 import { openStore } from './store/open-store.ts';
 import type { RequestLogRecord, Store } from './store/types.ts';
@@ -35,6 +35,10 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** Replaces the store from the config (tests). */
   store?: Store;
+  /** Replaces the open policy; given the function that writes a request log row (tests). */
+  policy?: (writeRecord: (record: RequestLogRecord) => void) => RequestPolicy;
+  /** Surfaces served besides the built-in ones (tests). */
+  surfaces?: readonly SurfaceRoute[];
 }
 
 /** The composition root: the one place that picks concrete stores and transports. */
@@ -97,7 +101,8 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     maxChoices: config.server.maxChoices,
     router,
     shutdown,
-    record: (outcome) => store.requestLog.record(toLogRecord(outcome)),
+    policy: (options.policy ?? ((write) => new OpenPolicy(write)))((record) => store.requestLog.record(record)),
+    surfaces: options.surfaces ?? [],
     trackRequest: () => inFlight.begin(),
     isShuttingDown: () => closing !== undefined,
   });
@@ -129,14 +134,7 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
 
 function toProviderRuntime(provider: ProviderConfig, httpTransport: Transport): ProviderRuntime {
   const adapter = adapterFor(provider.type);
-  const transport =
-    provider.type === 'simulator'
-      ? createSimulatorTransport({
-          latencyMs: provider.latencyMs,
-          chunkDelayMs: provider.chunkDelayMs,
-          chunkSize: provider.chunkSize,
-        })
-      : httpTransport;
+  const transport = adapter.createTransport?.(provider, httpTransport) ?? httpTransport;
   const baseUrl = ('baseUrl' in provider && provider.baseUrl ? provider.baseUrl : adapter.defaultBaseUrl).replace(
     /\/+$/,
     '',
@@ -173,30 +171,4 @@ function toPublicModel(model: LlmuxConfig['models'][number]): PublicModel {
 
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-function toLogRecord(outcome: RequestOutcome): RequestLogRecord {
-  const usage = outcome.usage;
-  return {
-    timestamp: outcome.startedAt,
-    requestId: outcome.requestId,
-    clientRequestId: outcome.clientRequestId,
-    keyName: outcome.keyName,
-    publicModel: outcome.publicModel,
-    provider: outcome.provider,
-    upstreamModel: outcome.upstreamModel,
-    status: outcome.status,
-    latencyMs: outcome.latencyMs,
-    ttftMs: outcome.ttftMs,
-    stream: outcome.stream,
-    attempts: outcome.attempts,
-    inputTokens: usage?.inputTokens ?? null,
-    outputTokens: usage?.outputTokens ?? null,
-    cachedInputTokens: usage?.cachedInputTokens ?? null,
-    cacheWriteTokens: usage?.cacheWriteTokens ?? null,
-    reasoningTokens: usage?.reasoningTokens ?? null,
-    usageEstimated: usage?.estimated ?? false,
-    errorCode: outcome.errorCode,
-    fallbackModels: outcome.fallbackModels.length > 0 ? outcome.fallbackModels.join(',') : null,
-  };
 }

@@ -17,11 +17,16 @@ test('front-door limits load from server: and refuse negative values', () => {
   assert.throws(() => parseConfig('server: { bodyTimeoutMs: -1 }', {}, 'test.yaml'), ConfigError);
 });
 
-test('server.requestTimeoutMs: 0 from an older file still loads; any other value is refused', () => {
-  assert.equal(parseConfig('server: { requestTimeoutMs: 0 }', {}, 'old.yaml').server.requestTimeoutMs, 0);
-  assert.throws(
-    () => parseConfig('server: { requestTimeoutMs: 5000 }', {}, 'test.yaml'),
-    (error: unknown) =>
-      error instanceof ConfigError && error.issues.some((issue) => issue.path === 'server.requestTimeoutMs'),
-  );
+test('server.requestTimeoutMs was removed: any value is refused, saying what bounds a request instead', () => {
+  for (const value of [0, 5000]) {
+    assert.throws(
+      () => parseConfig(`server:\n  port: 4000\n  requestTimeoutMs: ${value}\n`, {}, 'old.yaml'),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.issues.length === 1 &&
+        error.issues[0]?.path === 'server.requestTimeoutMs' &&
+        error.issues[0].line === 3 &&
+        /was removed.*headersTimeoutMs.*bodyTimeoutMs.*router\.timeouts/.test(error.issues[0].message),
+    );
+  }
 });

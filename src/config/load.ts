@@ -5,6 +5,7 @@ import { crossCheck } from './cross-check.ts';
 import { applyEnv, type Env } from './env.ts';
 import { ConfigError, type ConfigIssue, formatPath, type PathSegment } from './errors.ts';
 import { readNode } from './read-node.ts';
+import { reportRemovedSettings } from './removed-settings.ts';
 import { resolveConfig } from './resolve.ts';
 import { ConfigFileSchema, type LlmuxConfig } from './schema.ts';
 
@@ -43,6 +44,7 @@ export function parseConfig(text: string, env: Env = process.env, sourceName = '
     });
   };
   const references = applyEnv(doc, env, reportTo(envIssues));
+  reportRemovedSettings(doc, reportTo(readIssues));
   const root = isScalar(doc.contents) && doc.contents.value === null ? null : doc.contents;
   const file = readNode(root ?? new YAMLMap(), ConfigFileSchema, [], { doc, report: reportTo(readIssues) });
   if (!Value.Check(ConfigFileSchema, file)) {

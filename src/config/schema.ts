@@ -75,6 +75,8 @@ export const CapabilitiesSchema = Type.Object(
     developerRoleUnsupported: Type.Optional(Type.Boolean()),
     dropUnsupported: Type.Optional(Type.Boolean()),
     maxOutputTokens: Type.Optional(integer(1)),
+    /** OpenAI-compatible: false for servers that reject `stream_options` (streams then carry no usage). */
+    streamUsage: Type.Optional(Type.Boolean()),
   },
   section,
 );
@@ -199,12 +201,6 @@ export const ServerSchema = Type.Object(
     maxUpstreamEventMb: Type.Number({ exclusiveMinimum: 0, default: 8 }),
     /** Most of an upstream error body read for its message; the rest is dropped unread. */
     maxUpstreamErrorMb: Type.Number({ exclusiveMinimum: 0, default: 8 }),
-    /**
-     * Obsolete, accepted so that older files load: only 0 (no whole-request limit) was ever allowed,
-     * and that is still the behaviour. Reading a request is bounded by headersTimeoutMs and
-     * bodyTimeoutMs; a response (a long stream) by router.timeouts.
-     */
-    requestTimeoutMs: Type.Optional(integer(0, undefined, 0)),
   },
   section,
 );

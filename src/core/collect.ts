@@ -1,3 +1,4 @@
+import { assertNever } from './assert-never.ts';
 import type { ChatResult, ChoiceResult, StreamEvent } from './types.ts';
 
 function emptyChoice(index: number): ChoiceResult {
@@ -92,9 +93,15 @@ export function collect(events: Iterable<StreamEvent>): ChatResult {
       case 'finish':
         choiceAt(event.choice).finishReason = event.reason;
         break;
+      case 'text-start':
+      case 'text-end':
+      case 'reasoning-start':
+      case 'reasoning-end':
       case 'tool-call-end':
       case 'error':
         break;
+      default:
+        assertNever(event, 'stream event');
     }
   }
   result.choices = [...choices.values()].sort((a, b) => a.index - b.index);

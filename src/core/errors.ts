@@ -1,65 +1,79 @@
 /**
- * GatewayError: thrown anywhere, rendered only by surfaces. `code` is stable and listed in
- * ERROR_CATALOGUE; `status` is the HTTP status the client sees.
+ * GatewayError: thrown anywhere, rendered only by surfaces, each in its own vocabulary. `code` is
+ * stable and listed in ERROR_CATALOGUE; `status` is the HTTP status the client sees. Nothing here
+ * is in any one API's words: the upstream's own type and code ride along as `upstreamType` /
+ * `upstreamCode`, and a surface decides what its clients see.
  */
 
 export const ERROR_CATALOGUE = {
-  invalid_api_key: { status: 401, type: 'invalid_request_error', retryable: false },
-  invalid_request: { status: 400, type: 'invalid_request_error', retryable: false },
-  unsupported_parameter: { status: 400, type: 'invalid_request_error', retryable: false },
-  model_not_found: { status: 404, type: 'invalid_request_error', retryable: false },
-  model_not_allowed: { status: 403, type: 'invalid_request_error', retryable: false },
-  not_found: { status: 404, type: 'invalid_request_error', retryable: false },
-  payload_too_large: { status: 413, type: 'invalid_request_error', retryable: false },
-  unsupported_media_type: { status: 415, type: 'invalid_request_error', retryable: false },
-  rate_limit_exceeded: { status: 429, type: 'rate_limit_error', retryable: true },
-  context_length_exceeded: { status: 400, type: 'invalid_request_error', retryable: false },
-  content_policy_violation: { status: 400, type: 'invalid_request_error', retryable: false },
-  upstream_error: { status: 502, type: 'upstream_error', retryable: true },
-  upstream_connect_error: { status: 502, type: 'upstream_error', retryable: true },
-  upstream_timeout: { status: 504, type: 'timeout_error', retryable: true },
-  upstream_bad_response: { status: 502, type: 'upstream_error', retryable: true },
+  invalid_api_key: { status: 401, retryable: false },
+  invalid_request: { status: 400, retryable: false },
+  unsupported_parameter: { status: 400, retryable: false },
+  model_not_found: { status: 404, retryable: false },
+  model_not_allowed: { status: 403, retryable: false },
+  not_found: { status: 404, retryable: false },
+  /** The upstream refused what was asked (a model, a feature) for the operator's account. */
+  permission_denied: { status: 403, retryable: false },
+  /** The operator's upstream account is out of credit or quota. */
+  insufficient_quota: { status: 402, retryable: false },
+  payload_too_large: { status: 413, retryable: false },
+  unsupported_media_type: { status: 415, retryable: false },
+  rate_limit_exceeded: { status: 429, retryable: true },
+  context_length_exceeded: { status: 400, retryable: false },
+  content_policy_violation: { status: 400, retryable: false },
+  /** The upstream says it has no capacity right now (Anthropic 529, Gemini 503 UNAVAILABLE). */
+  overloaded: { status: 503, retryable: true },
+  upstream_error: { status: 502, retryable: true },
+  upstream_connect_error: { status: 502, retryable: true },
+  upstream_timeout: { status: 504, retryable: true },
+  upstream_bad_response: { status: 502, retryable: true },
   /** An upstream body over a configured size cap; not retried (the same request would likely get the same answer). */
-  upstream_response_too_large: { status: 502, type: 'upstream_error', retryable: false },
-  no_deployment_available: { status: 503, type: 'service_unavailable', retryable: true },
-  client_closed: { status: 499, type: 'client_closed', retryable: false },
-  shutting_down: { status: 503, type: 'service_unavailable', retryable: true },
-  request_timeout: { status: 408, type: 'timeout_error', retryable: true },
-  server_busy: { status: 503, type: 'service_unavailable', retryable: true },
-  too_many_connections: { status: 429, type: 'rate_limit_error', retryable: true },
-  internal_error: { status: 500, type: 'server_error', retryable: false },
-} as const satisfies Record<string, { status: number; type: string; retryable: boolean }>;
+  upstream_response_too_large: { status: 502, retryable: false },
+  no_deployment_available: { status: 503, retryable: true },
+  client_closed: { status: 499, retryable: false },
+  shutting_down: { status: 503, retryable: true },
+  request_timeout: { status: 408, retryable: true },
+  server_busy: { status: 503, retryable: true },
+  too_many_connections: { status: 429, retryable: true },
+  internal_error: { status: 500, retryable: false },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 export interface GatewayErrorOptions {
   /** Overrides the catalogue status (upstream errors keep the upstream status). */
   status?: number;
-  /** OpenAI-style error type; defaults from the catalogue. */
-  type?: string;
   param?: string | null;
-  /** Code shown to the client when it differs from the stable code (e.g. an upstream's own code). */
-  wireCode?: string | null;
+  /**
+   * What exactly is wrong with `param`, finer than the code (`invalid_value`, `invalid_type`,
+   * `missing_required_parameter`, `empty_array`, `invalid_json`), for clients that branch on it.
+   */
+  reason?: string | undefined;
   retryable?: boolean;
-  provider?: string;
-  upstreamStatus?: number;
-  /** Seconds, as a `retry-after` header value. */
-  retryAfter?: string;
-  /** The upstream's retry hint in milliseconds (`retry-after-ms`, else `retry-after`), for the retry loop. */
-  retryAfterMs?: number;
+  provider?: string | undefined;
+  /** The wire format the upstream spoke (a provider adapter's `wireFormat`), for errors it reported. */
+  upstreamFormat?: string | undefined;
+  upstreamStatus?: number | undefined;
+  /** The upstream's own error type, as it sent it (secrets redacted). */
+  upstreamType?: string | undefined;
+  /** The upstream's own error code, as it sent it (secrets redacted). */
+  upstreamCode?: string | undefined;
+  /** How long the client (or the retry loop) should wait before trying again, in ms. */
+  retryAfterMs?: number | undefined;
   cause?: unknown;
 }
 
 export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  readonly type: string;
   readonly param: string | null;
-  readonly wireCode: string | null;
+  readonly reason: string | undefined;
   readonly retryable: boolean;
   readonly provider: string | undefined;
+  readonly upstreamFormat: string | undefined;
   readonly upstreamStatus: number | undefined;
-  readonly retryAfter: string | undefined;
+  readonly upstreamType: string | undefined;
+  readonly upstreamCode: string | undefined;
   readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
@@ -68,13 +82,14 @@ export class GatewayError extends Error {
     this.name = 'GatewayError';
     this.code = code;
     this.status = options.status ?? entry.status;
-    this.type = options.type ?? entry.type;
     this.param = options.param ?? null;
-    this.wireCode = options.wireCode === undefined ? code : options.wireCode;
+    this.reason = options.reason;
     this.retryable = options.retryable ?? entry.retryable;
     this.provider = options.provider;
+    this.upstreamFormat = options.upstreamFormat;
     this.upstreamStatus = options.upstreamStatus;
-    this.retryAfter = options.retryAfter;
+    this.upstreamType = options.upstreamType;
+    this.upstreamCode = options.upstreamCode;
     this.retryAfterMs = options.retryAfterMs;
   }
 }

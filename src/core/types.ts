@@ -1,7 +1,9 @@
 /**
  * The canonical model: a superset of the wire formats, so that no surface/provider pair loses
- * information. Imports nothing.
+ * information. Imports nothing but the error type it carries.
  */
+
+import type { GatewayError } from './errors.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -190,7 +192,14 @@ export interface Citation {
   text?: string;
 }
 
-/** Stream events; each carries the choice index it belongs to (0 when there is one choice). */
+/**
+ * Stream events; each carries the choice index it belongs to (0 when there is one choice).
+ *
+ * Text and reasoning deltas come inside blocks: `*-start` before the first delta of a block and
+ * `*-end` after its last (renderers with content blocks, e.g. Anthropic's, need the boundaries;
+ * others ignore them). `block` pairs a start with its end and grows in stream order within a
+ * choice; it is not an output position. A stream that fails may leave a block without its end.
+ */
 export type StreamEvent =
   | {
       type: 'response-start';
@@ -200,7 +209,11 @@ export type StreamEvent =
       serviceTier?: string;
       systemFingerprint?: string;
     }
+  | { type: 'text-start'; choice: number; block: number }
   | { type: 'text-delta'; choice: number; text: string }
+  | { type: 'text-end'; choice: number; block: number }
+  | { type: 'reasoning-start'; choice: number; block: number }
+  | { type: 'reasoning-end'; choice: number; block: number }
   | { type: 'refusal-delta'; choice: number; text: string }
   | { type: 'reasoning-delta'; choice: number; text?: string; signature?: string; redactedData?: string }
   | { type: 'tool-call-start'; choice: number; index: number; id: string; name: string; signature?: string }
@@ -210,13 +223,8 @@ export type StreamEvent =
   | { type: 'logprobs'; choice: number; logprobs: ChoiceLogprobs }
   | { type: 'usage'; usage: Usage }
   | { type: 'finish'; choice: number; reason: FinishReason }
-  | { type: 'error'; error: GatewayErrorShape };
-
-export interface GatewayErrorShape {
-  code: string;
-  message: string;
-  status: number;
-}
+  /** The upstream reported an error mid-stream; nothing follows it. */
+  | { type: 'error'; error: GatewayError };
 
 export interface ChoiceResult {
   index: number;

@@ -1,5 +1,5 @@
 import type { GatewayError } from '../core/errors.ts';
-import { isDeploymentFailure, isRateLimited, retryHintMs } from '../routing/retry-policy.ts';
+import { isDeploymentFailure, isRateLimited } from '../routing/retry-policy.ts';
 import type { AttemptOutcome } from '../routing/router-state.ts';
 import type { RetryPolicy } from '../routing/types.ts';
 
@@ -11,7 +11,7 @@ import type { RetryPolicy } from '../routing/types.ts';
  */
 export function healthOutcome(error: GatewayError, policy: RetryPolicy, repeated: boolean): AttemptOutcome {
   if (isDeploymentFailure(error)) {
-    const hint = retryHintMs(error);
+    const hint = error.retryAfterMs;
     return {
       kind: 'failure',
       rateLimited: isRateLimited(error),

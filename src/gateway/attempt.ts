@@ -1,27 +1,20 @@
 import type { GatewayError } from '../core/errors.ts';
 import type { ChatRequest, Usage } from '../core/types.ts';
-import type { OpenAIChatRequest } from '../protocols/openai-chat.ts';
-import { buildOpenAIHttpRequest, preparePassthroughBody } from '../providers/openai-compatible/index.ts';
-import type { BuiltRequest, DeploymentTarget } from '../providers/types.ts';
+import type { BuiltRequest, DeploymentTarget, PassthroughHooks, ProviderAdapter } from '../providers/types.ts';
+import type { Surface } from '../surfaces/types.ts';
 import type { UpstreamResponse, UpstreamTimeouts } from '../upstream/types.ts';
-import type { ClientResponse } from './client-response.ts';
+import type { RequestContext } from './context.ts';
 import { mergeEventStreams, mergeResults } from './fan-out.ts';
 import { passthroughJson, passthroughStream } from './passthrough.ts';
-import { withRetryHint } from './retry-hint.ts';
 import { SiblingSignals } from './sibling-signals.ts';
-import { pipeEvents, readTranslatedResult, type SurfaceRenderer, upstreamEvents } from './translated.ts';
+import { pipeEvents, readTranslatedResult, upstreamEvents } from './translated.ts';
 import { type ProviderRuntime, type ServedBy, servedByHeaders } from './types.ts';
 
-export interface AttemptInput {
+/** One upstream attempt: where it goes. */
+export interface AttemptTarget {
   runtime: ProviderRuntime;
   target: DeploymentTarget;
   timeouts: UpstreamTimeouts;
-  signal: AbortSignal;
-  client: ClientResponse;
-  clientBody: OpenAIChatRequest;
-  /** Built lazily: only translated attempts need the canonical form. */
-  canonical: () => ChatRequest;
-  surface: SurfaceRenderer;
   servedBy: Omit<ServedBy, 'warnings'>;
 }
 
@@ -31,27 +24,42 @@ export interface AttemptResult {
   streamError: GatewayError | undefined;
 }
 
+/** Passthrough happens exactly when the client's wire format is the one the upstream speaks, and it knows how. */
+export function passesThrough(
+  surface: Surface,
+  adapter: ProviderAdapter,
+): adapter is ProviderAdapter & { passthrough: PassthroughHooks } {
+  return adapter.passthrough !== undefined && adapter.wireFormat === surface.wireFormat;
+}
+
 /**
  * One upstream attempt. Throws a GatewayError when it fails before anything reached the client,
  * so the caller may retry elsewhere.
  */
-export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
-  return input.runtime.adapter.speaksOpenAIChat === true ? runPassthrough(input) : runTranslated(input);
+export async function runAttempt(ctx: RequestContext, attempt: AttemptTarget): Promise<AttemptResult> {
+  const adapter = attempt.runtime.adapter;
+  return passesThrough(ctx.surface, adapter)
+    ? runPassthrough(ctx, attempt, adapter.passthrough)
+    : runTranslated(ctx, attempt);
 }
 
-async function runPassthrough(input: AttemptInput): Promise<AttemptResult> {
-  const { target, client, clientBody } = input;
-  const prepared = preparePassthroughBody(clientBody, target);
-  const built: BuiltRequest = { request: buildOpenAIHttpRequest(prepared.body, target), warnings: prepared.warnings };
-  const [upstream] = await sendAll(input, [built], new SiblingSignals(input.signal, 1));
-  const headers = servedByHeaders({ ...input.servedBy, warnings: built.warnings });
-  if (clientBody.stream !== true) {
-    return { usage: await passthroughJson(upstream as UpstreamResponse, client, headers), streamError: undefined };
+async function runPassthrough(
+  ctx: RequestContext,
+  attempt: AttemptTarget,
+  hooks: PassthroughHooks,
+): Promise<AttemptResult> {
+  const { client, request } = ctx;
+  const prepared = hooks.prepare(request.wireBody, attempt.target);
+  const [upstream] = await sendAll(attempt, [prepared], new SiblingSignals(ctx.signal, 1));
+  const headers = servedByHeaders({ ...attempt.servedBy, warnings: prepared.warnings });
+  if (!request.stream) {
+    return {
+      usage: await passthroughJson(upstream as UpstreamResponse, client, headers, prepared),
+      streamError: undefined,
+    };
   }
-  const wantsUsage = clientBody.stream_options?.include_usage === true;
-  const result = await passthroughStream(upstream as UpstreamResponse, client, headers, wantsUsage, (e) =>
-    input.surface.renderStreamError(e),
-  );
+  const filter = prepared.createStreamFilter();
+  const result = await passthroughStream(upstream as UpstreamResponse, client, headers, filter, ctx.renderStreamError);
   return { usage: result.usage, streamError: result.error };
 }
 
@@ -59,9 +67,10 @@ async function runPassthrough(input: AttemptInput): Promise<AttemptResult> {
  * Translated attempt. When the client asks for more choices than one upstream request can give
  * (Claude has no `n`), llmux sends several requests at once and merges them into one answer.
  */
-async function runTranslated(input: AttemptInput): Promise<AttemptResult> {
-  const { runtime, target, client } = input;
-  const request = input.canonical();
+async function runTranslated(ctx: RequestContext, attempt: AttemptTarget): Promise<AttemptResult> {
+  const { runtime, target } = attempt;
+  const { client } = ctx;
+  const request = ctx.request.canonical();
   const wanted = request.n ?? 1;
   const perRequest = Math.max(1, runtime.adapter.maxChoicesPerRequest ?? wanted);
   const parts: ChatRequest[] = [];
@@ -77,16 +86,16 @@ async function runTranslated(input: AttemptInput): Promise<AttemptResult> {
   if (parts.length > 1) warnings.push(`n=${wanted} served by ${parts.length} parallel upstream requests`);
   // However the attempt ends (one request failing, the client leaving), none of the parallel
   // requests outlives it.
-  const siblings = new SiblingSignals(input.signal, built.length);
+  const siblings = new SiblingSignals(ctx.signal, built.length);
   try {
-    const responses = await sendAll(input, built, siblings);
-    const headers = servedByHeaders({ ...input.servedBy, warnings });
+    const responses = await sendAll(attempt, built, siblings);
+    const headers = servedByHeaders({ ...attempt.servedBy, warnings });
     if (!request.stream) {
       const results = await Promise.all(
         responses.map((upstream) => readTranslatedResult(upstream, runtime.adapter, target)),
       );
       const result = results.length === 1 ? (results[0] as (typeof results)[0]) : mergeResults(results);
-      client.send(200, { 'content-type': 'application/json', ...headers }, input.surface.renderResult(result));
+      client.send(200, { 'content-type': 'application/json', ...headers }, ctx.request.renderResult(result));
       return { usage: result.usage, streamError: undefined };
     }
     const sources = responses.map((upstream) => upstreamEvents(upstream, runtime.adapter, target));
@@ -94,7 +103,7 @@ async function runTranslated(input: AttemptInput): Promise<AttemptResult> {
       sources.length === 1
         ? (sources[0] as (typeof sources)[0])
         : mergeEventStreams(sources, perRequest, () => siblings.release());
-    const result = await pipeEvents(source, client, headers, input.surface);
+    const result = await pipeEvents(source, client, headers, ctx.request);
     return { usage: result.usage, streamError: result.error };
   } finally {
     siblings.release();
@@ -106,11 +115,11 @@ async function runTranslated(input: AttemptInput): Promise<AttemptResult> {
  * others at once; their responses, if any came, are released, and that first failure is thrown.
  */
 async function sendAll(
-  input: AttemptInput,
+  attempt: AttemptTarget,
   built: BuiltRequest[],
   siblings: SiblingSignals,
 ): Promise<UpstreamResponse[]> {
-  const { runtime, timeouts } = input;
+  const { runtime, timeouts } = attempt;
   let failedAt: number | undefined;
   const fail = (index: number): void => {
     if (failedAt !== undefined) return;
@@ -137,11 +146,11 @@ async function sendAll(
   });
   const failed = settled[failedAt] as PromiseSettledResult<UpstreamResponse>;
   if (failed.status === 'rejected') throw failed.reason;
-  throw await upstreamHttpError(input, failed.value);
+  throw await upstreamHttpError(attempt, failed.value);
 }
 
-async function upstreamHttpError(input: AttemptInput, failed: UpstreamResponse): Promise<GatewayError> {
+async function upstreamHttpError(attempt: AttemptTarget, failed: UpstreamResponse): Promise<GatewayError> {
   const body = await failed.text().catch(() => '');
   const { status, headers } = failed;
-  return withRetryHint(input.runtime.adapter.parseError(status, body, headers, input.target), headers);
+  return attempt.runtime.adapter.parseError(status, body, headers, attempt.target);
 }

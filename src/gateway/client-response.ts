@@ -7,13 +7,23 @@ import type { ServerResponse } from 'node:http';
 export class ClientResponse {
   private committed = false;
   firstByteAt: number | undefined;
-  /** Called once when the response starts (status and headers committed). */
-  onCommit: (() => void) | undefined;
+  private startListener: (() => void) | undefined;
 
   constructor(
     readonly raw: ServerResponse,
     private readonly baseHeaders: Record<string, string>,
   ) {}
+
+  /**
+   * Calls `listener` when the response starts (status and headers committed), if it starts before
+   * the returned function is called. One listener at a time: the attempt under way.
+   */
+  onceStarted(listener: () => void): () => void {
+    this.startListener = listener;
+    return () => {
+      if (this.startListener === listener) this.startListener = undefined;
+    };
+  }
 
   get started(): boolean {
     return this.committed;
@@ -66,6 +76,8 @@ export class ClientResponse {
     this.committed = true;
     this.firstByteAt = performance.now();
     this.raw.writeHead(status, { ...this.baseHeaders, ...headers });
-    this.onCommit?.();
+    const listener = this.startListener;
+    this.startListener = undefined;
+    listener?.();
   }
 }

@@ -49,7 +49,7 @@ export function assertSafeWildcardMatch(
       `Invalid value for 'model': ${shown} is not a valid model name: ${reason}.`,
       {
         param: 'model',
-        wireCode: 'invalid_value',
+        reason: 'invalid_value',
       },
     );
   }

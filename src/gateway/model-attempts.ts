@@ -6,39 +6,19 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../core/errors.ts';
-import type { ChatRequest } from '../core/types.ts';
-import type { OpenAIChatRequest } from '../protocols/openai-chat.ts';
+import { recordUsage } from '../policy/request-record.ts';
 import type { Candidate, Plan } from '../routing/planner.ts';
-import { decideAfterFailure, retryDelayMs, retryHintMs } from '../routing/retry-policy.ts';
-import type { Router } from '../routing/router.ts';
+import { decideAfterFailure, retryDelayMs } from '../routing/retry-policy.ts';
 import type { AttemptOutcome } from '../routing/router-state.ts';
 import type { ResolvedModel, RetryPolicy } from '../routing/types.ts';
+import { asGatewayError } from './as-gateway-error.ts';
 import { runAttempt } from './attempt.ts';
 import { healthOutcome } from './attempt-outcome.ts';
-import type { ClientResponse } from './client-response.ts';
+import type { RequestContext } from './context.ts';
 import { toDeploymentTarget } from './deployment-target.ts';
 import { shuttingDownError } from './shutdown-cutoff.ts';
-import type { SurfaceRenderer } from './translated.ts';
-import type { ProviderRuntime, RequestOutcome } from './types.ts';
-
-/** One client request on its way through models and deployments. */
-export interface RequestRun {
-  router: Router;
-  providers: ReadonlyMap<string, ProviderRuntime>;
-  /** Aborted when the client leaves or the shutdown grace period ends. */
-  signal: AbortSignal;
-  /** True when `signal` was aborted by the shutdown, not by the client. */
-  cutByShutdown(): boolean;
-  outcome: RequestOutcome;
-  body: OpenAIChatRequest;
-  client: ClientResponse;
-  surface: SurfaceRenderer;
-  canonical: () => ChatRequest;
-  /** Upstream attempts so far, all models together. */
-  attempts: number;
-  /** Public models tried so far, in order (`x-llmux-fallback`). */
-  triedModels: string[];
-}
+import { endStreamWithError } from './stream-error.ts';
+import type { ProviderRuntime } from './types.ts';
 
 export type ModelResult =
   | { kind: 'served' }
@@ -48,7 +28,7 @@ export type ModelResult =
 /** Probe claims held longer than this are considered abandoned when the deployment has no total timeout. */
 const DEFAULT_PROBE_LEASE_MS = 600_000;
 
-export async function tryModel(run: RequestRun, resolved: ResolvedModel): Promise<ModelResult> {
+export async function tryModel(ctx: RequestContext, resolved: ResolvedModel): Promise<ModelResult> {
   const model = resolved.model;
   const policy = model.retry;
   const failed = new Set<string>();
@@ -56,9 +36,10 @@ export async function tryModel(run: RequestRun, resolved: ResolvedModel): Promis
   let retriesOnFailed = 0;
   let lostClaims = 0;
   let plan: Plan = { candidates: [], reopensAt: undefined };
+  const { router, providers } = ctx.gateway;
   for (let tries = 0; tries < policy.attempts; ) {
-    throwIfAborted(run);
-    plan = await run.router.plan(model);
+    ctx.throwIfAborted();
+    plan = await router.plan(model);
     let pick = choose(plan, failed);
     if (!pick.fresh) {
       if (lastError === undefined) break;
@@ -68,30 +49,30 @@ export async function tryModel(run: RequestRun, resolved: ResolvedModel): Promis
         lastError,
         pick.candidate,
         plan.reopensAt,
-        run.router.now(),
+        router.now(),
       );
       if (waitMs === undefined) break;
-      await pause(waitMs, run);
-      plan = await run.router.plan(model);
+      await pause(waitMs, ctx);
+      plan = await router.plan(model);
       pick = choose(plan, failed);
     }
     const candidate = pick.candidate;
     if (!candidate) break;
-    const runtime = run.providers.get(candidate.deployment.providerName);
+    const runtime = providers.get(candidate.deployment.providerName);
     if (!runtime)
       throw new GatewayError('internal_error', `provider ${candidate.deployment.providerName} is not configured`);
     const leaseMs = candidate.deployment.timeouts.totalMs || DEFAULT_PROBE_LEASE_MS;
-    if (!(await run.router.claim(candidate, leaseMs))) {
+    if (!(await router.claim(candidate, leaseMs))) {
       // Another request took the probe between plan and claim: plan again (bounded).
       if (++lostClaims > model.deployments.length * 2) break;
       continue;
     }
     tries++;
     const repeated = failed.has(candidate.deployment.id);
-    const error = await attemptOn(run, runtime, resolved, candidate, policy, repeated);
+    const error = await attemptOn(ctx, runtime, resolved, candidate, policy, repeated);
     if (error === undefined) return { kind: 'served' };
     const decision = decideAfterFailure(error);
-    if (decision === 'final' || run.client.started) throw error;
+    if (decision === 'final' || ctx.client.started) throw error;
     lastError = error;
     if (decision === 'fallback') return { kind: 'exhausted', lastError, reopensAt: undefined };
     failed.add(candidate.deployment.id);
@@ -118,7 +99,7 @@ function waitBeforeRetry(
   reopensAt: number | undefined,
   now: number,
 ): number | undefined {
-  const delay = retryDelayMs(policy, retry, retryHintMs(lastError));
+  const delay = retryDelayMs(policy, retry, lastError.retryAfterMs);
   if (candidate) return delay;
   if (reopensAt === undefined || reopensAt - now > delay) return undefined;
   return Math.max(delay, reopensAt - now + 2);
@@ -129,7 +110,7 @@ function waitBeforeRetry(
  * request already failed on the deployment (its breaker counts one failure per request).
  */
 async function attemptOn(
-  run: RequestRun,
+  ctx: RequestContext,
   runtime: ProviderRuntime,
   resolved: ResolvedModel,
   candidate: Candidate,
@@ -137,66 +118,56 @@ async function attemptOn(
   repeated: boolean,
 ): Promise<GatewayError | undefined> {
   const { deployment } = candidate;
+  const { router } = ctx.gateway;
   const target = toDeploymentTarget(runtime, deployment, resolved);
-  run.attempts++;
-  Object.assign(run.outcome, { provider: runtime.name, upstreamModel: target.model, attempts: run.attempts });
-  const fallbackModels = run.triedModels.length > 1 ? [...run.triedModels] : [];
-  await run.router.attemptStarted(deployment);
+  ctx.attempts++;
+  ctx.record.provider = runtime.name;
+  ctx.record.upstreamModel = target.model;
+  ctx.record.attempts = ctx.attempts;
+  const fallbackModels = ctx.triedModels.length > 1 ? [...ctx.triedModels] : [];
+  await router.attemptStarted(deployment);
   const startedAt = performance.now();
   let outcome: AttemptOutcome = { kind: 'neutral' };
   // A probe whose response starts has shown the deployment works: settle it then, so that a long
   // stream does not keep the deployment half-open (and without traffic) until it ends.
   let holdsProbe = candidate.probe;
-  if (holdsProbe) {
-    run.client.onCommit = () => {
-      holdsProbe = false;
-      void run.router.probeSucceeded(deployment);
-    };
-  }
+  const stopWatching = holdsProbe
+    ? ctx.client.onceStarted(() => {
+        holdsProbe = false;
+        void router.probeSucceeded(deployment);
+      })
+    : undefined;
   try {
-    const result = await runAttempt({
+    const result = await runAttempt(ctx, {
       runtime,
       target,
       timeouts: deployment.timeouts,
-      signal: run.signal,
-      client: run.client,
-      clientBody: run.body,
-      canonical: run.canonical,
-      surface: run.surface,
-      servedBy: { provider: runtime.name, model: target.model, attempts: run.attempts, fallbackModels },
+      servedBy: { provider: runtime.name, model: target.model, attempts: ctx.attempts, fallbackModels },
     });
-    run.outcome.usage = result.usage;
-    if (result.streamError && run.cutByShutdown()) {
-      run.client.end(run.surface.renderStreamError(shuttingDownError()));
-      run.outcome.errorCode = 'shutting_down';
+    recordUsage(ctx.record, result.usage);
+    if (result.streamError && ctx.cutByShutdown()) {
+      endStreamWithError(ctx.client, shuttingDownError(), ctx.renderStreamError);
+      ctx.record.errorCode = 'shutting_down';
     } else if (result.streamError) {
-      run.outcome.errorCode = result.streamError.code;
+      ctx.record.errorCode = result.streamError.code;
       outcome = healthOutcome(result.streamError, policy, repeated);
     } else {
-      const firstByteAt = run.client.firstByteAt;
+      const firstByteAt = ctx.client.firstByteAt;
       outcome = { kind: 'success', firstByteMs: firstByteAt === undefined ? undefined : firstByteAt - startedAt };
     }
     return undefined;
   } catch (thrown) {
-    if (run.cutByShutdown()) return shuttingDownError();
-    const error =
-      thrown instanceof GatewayError
-        ? thrown
-        : new GatewayError('internal_error', 'unexpected failure while calling the upstream', { cause: thrown });
+    if (ctx.cutByShutdown()) return shuttingDownError();
+    const error = asGatewayError(thrown);
     outcome = healthOutcome(error, policy, repeated);
     return error;
   } finally {
-    run.client.onCommit = undefined;
-    await run.router.attemptFinished(deployment, outcome, holdsProbe);
+    stopWatching?.();
+    await router.attemptFinished(deployment, outcome, holdsProbe);
   }
 }
 
-function throwIfAborted(run: RequestRun): void {
-  if (!run.signal.aborted) return;
-  throw run.cutByShutdown() ? shuttingDownError() : new GatewayError('client_closed', 'client closed the request');
-}
-
-async function pause(ms: number, run: RequestRun): Promise<void> {
-  if (ms > 0) await sleep(ms, undefined, { signal: run.signal }).catch(() => undefined);
-  throwIfAborted(run);
+async function pause(ms: number, ctx: RequestContext): Promise<void> {
+  if (ms > 0) await sleep(ms, undefined, { signal: ctx.signal }).catch(() => undefined);
+  ctx.throwIfAborted();
 }

@@ -1,6 +1,6 @@
 import { GatewayError } from '../core/errors.ts';
+import { FrameTooLargeError } from '../lib/frame-too-large.ts';
 import { headerValue } from '../lib/json.ts';
-import { SseFrameTooLargeError } from '../lib/sse.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
 
 const MIB = 1024 * 1024;
@@ -30,7 +30,7 @@ export async function readAll(upstream: UpstreamResponse): Promise<Buffer> {
 
 /** An oversized stream event becomes `upstream_response_too_large`; anything else is returned as is. */
 export function asTooLargeError(error: unknown): unknown {
-  return error instanceof SseFrameTooLargeError
+  return error instanceof FrameTooLargeError
     ? responseTooLarge('stream event', error.limitBytes, 'server.maxUpstreamEventMb', error)
     : error;
 }

@@ -1,19 +1,14 @@
 import { GatewayError } from '../core/errors.ts';
 import type { ChatResult, StreamEvent, Usage } from '../core/types.ts';
 import { tryParseJson } from '../lib/json.ts';
-import { SseDecoder } from '../lib/sse.ts';
 import type { DeploymentTarget, ProviderAdapter } from '../providers/types.ts';
+import type { SurfaceRequest } from '../surfaces/types.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
+import { asGatewayError } from './as-gateway-error.ts';
 import type { ClientResponse } from './client-response.ts';
 import type { StreamResult } from './passthrough.ts';
-import { asTooLargeError, readAll } from './read-body.ts';
-
-/** Renders canonical results and events in the client's wire format. */
-export interface SurfaceRenderer {
-  renderResult(result: ChatResult): string;
-  createStreamRenderer(): { render(event: StreamEvent): string; end(): string };
-  renderStreamError(error: GatewayError): string;
-}
+import { readAll } from './read-body.ts';
+import { endStreamWithError } from './stream-error.ts';
 
 /** Non-streaming translated response: parse the upstream body into the canonical result. */
 export async function readTranslatedResult(
@@ -28,22 +23,21 @@ export async function readTranslatedResult(
   return adapter.parseResponse(parsed, target);
 }
 
-/** Upstream SSE → canonical events, one batch per upstream chunk. Throws on upstream error events. */
+/**
+ * Upstream body → canonical events, one batch per upstream chunk. The adapter's parser does the
+ * framing (SSE or its own) under the per-event size cap. Throws on upstream error events.
+ */
 export async function* upstreamEvents(
   upstream: UpstreamResponse,
   adapter: ProviderAdapter,
   target: DeploymentTarget,
 ): AsyncGenerator<StreamEvent[]> {
-  const decoder = new SseDecoder({ maxFrameBytes: upstream.limits.maxEventBytes });
-  const parser = adapter.createStreamParser(target);
+  const parser = adapter.createStreamParser(target, { maxEventBytes: upstream.limits.maxEventBytes });
   for await (const chunk of upstream.body) {
-    const events: StreamEvent[] = [];
-    for (const sse of decoder.push(chunk)) events.push(...parser.push(sse));
+    const events = parser.push(chunk);
     if (events.length > 0) yield events;
   }
-  const tail: StreamEvent[] = [];
-  for (const sse of decoder.end()) tail.push(...parser.push(sse));
-  tail.push(...parser.end());
+  const tail = parser.end();
   if (tail.length > 0) yield tail;
 }
 
@@ -55,7 +49,7 @@ export async function pipeEvents(
   source: AsyncIterable<StreamEvent[]>,
   client: ClientResponse,
   headers: Record<string, string>,
-  surface: SurfaceRenderer,
+  surface: Pick<SurfaceRequest, 'createStreamRenderer' | 'renderStreamError'>,
 ): Promise<StreamResult> {
   const renderer = surface.createStreamRenderer();
   let usage: Usage | undefined;
@@ -64,7 +58,7 @@ export async function pipeEvents(
       let out = '';
       for (const event of events) {
         if (event.type === 'usage') usage = event.usage;
-        if (event.type === 'error') throw streamEventError(event.error);
+        if (event.type === 'error') throw event.error;
         out += renderer.render(event);
       }
       if (!out) continue;
@@ -72,21 +66,11 @@ export async function pipeEvents(
       await client.write(out);
     }
   } catch (thrown) {
-    const error = asTooLargeError(thrown);
-    const failure =
-      error instanceof GatewayError
-        ? error
-        : new GatewayError('upstream_bad_response', 'upstream stream failed', { cause: error });
+    const failure = asGatewayError(thrown, 'upstream_bad_response');
     if (!client.started) throw failure;
-    if (failure.code !== 'client_closed') client.end(surface.renderStreamError(failure));
-    return { usage, error: failure };
+    return { usage, error: endStreamWithError(client, failure, (error) => surface.renderStreamError(error)) };
   }
   client.startStream(headers);
   client.end(renderer.end());
   return { usage, error: undefined };
-}
-
-function streamEventError(error: { code: string; message: string; status: number }): GatewayError {
-  const retryable = error.status >= 500 || error.status === 429;
-  return new GatewayError('upstream_error', error.message, { status: error.status, retryable, wireCode: error.code });
 }

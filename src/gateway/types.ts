@@ -1,4 +1,3 @@
-import type { Usage } from '../core/types.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
 import type { Transport } from '../upstream/types.ts';
 
@@ -11,26 +10,6 @@ export interface ProviderRuntime {
   baseUrl: string;
   apiKey?: string;
   headers?: Record<string, string>;
-}
-
-/** What happened to one client request; feeds the request log and metrics. */
-export interface RequestOutcome {
-  requestId: string;
-  /** The caller's own `x-request-id`, when well-formed (`requestId` is always llmux's). */
-  clientRequestId: string | null;
-  startedAt: number;
-  keyName: string | null;
-  publicModel: string | null;
-  provider: string | null;
-  upstreamModel: string | null;
-  status: number;
-  latencyMs: number;
-  ttftMs: number | null;
-  stream: boolean;
-  attempts: number;
-  usage: Usage | undefined;
-  errorCode: string | null;
-  fallbackModels: string[];
 }
 
 /** Response headers that say which deployment served a request. */

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { fixturesRoot } from '../../test/support/fixture-paths.ts';
 import { decodeSseFrame, encodeSseData, encodeSseEvent, SseDecoder, SseFramer, SseFrameTooLargeError } from './sse.ts';
 import type { SseEvent } from './sse-types.ts';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
+const FIXTURES = pathToFileURL(fixturesRoot);
 
 interface Fixture {
   name: string;

@@ -5,6 +5,7 @@
  * strings, never rescans bytes it has already looked at, and returns frames that are the exact
  * input bytes (zero-copy `subarray` when a frame lies inside one chunk).
  */
+import { FrameTooLargeError } from './frame-too-large.ts';
 import type { SseEvent } from './sse-types.ts';
 
 const LF = 0x0a;
@@ -15,9 +16,9 @@ const BOM = '\uFEFF';
 export const DEFAULT_MAX_SSE_FRAME_BYTES = 8 * 1024 * 1024;
 
 /** A frame (or a frame still unfinished) grew past the framer's limit. */
-export class SseFrameTooLargeError extends Error {
-  constructor(readonly limitBytes: number) {
-    super(`server-sent event larger than ${limitBytes} bytes`);
+export class SseFrameTooLargeError extends FrameTooLargeError {
+  constructor(limitBytes: number) {
+    super(limitBytes, 'server-sent event');
     this.name = 'SseFrameTooLargeError';
   }
 }

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KeyRing, keyAllowsModel } from './key-ring.ts';
 
-test('authenticates by key and never keeps the key itself', () => {
+test('authenticates by key and never keeps the key itself', async () => {
   const ring = new KeyRing([{ name: 'dev', key: 'sk-llmux-secret-1', models: ['*'] }]);
-  assert.equal(ring.authenticate('sk-llmux-secret-1')?.name, 'dev');
-  assert.equal(ring.authenticate('sk-llmux-secret-2'), undefined);
-  assert.equal(ring.authenticate(undefined), undefined);
+  assert.equal((await ring.authenticate('sk-llmux-secret-1'))?.name, 'dev');
+  assert.equal(await ring.authenticate('sk-llmux-secret-2'), undefined);
+  assert.equal(await ring.authenticate(undefined), undefined);
   assert.equal(JSON.stringify([...Object.values(ring)]).includes('sk-llmux-secret-1'), false);
 });
 

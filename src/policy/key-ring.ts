@@ -1,11 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { matchesPattern } from '../routing/catalogue.ts';
-
-export interface ApiKeyEntry {
-  name: string;
-  /** Allow-list of public model names or patterns with "*". */
-  models: string[];
-}
+import type { ApiKeyEntry, KeyStore } from './key-store.ts';
 
 interface StoredKey extends ApiKeyEntry {
   hash: Buffer;
@@ -14,7 +9,7 @@ interface StoredKey extends ApiKeyEntry {
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /** Static keys from the config, held only as SHA-256 hashes; lookups compare hashes in constant time. */
-export class KeyRing {
+export class KeyRing implements KeyStore {
   private readonly byHash = new Map<string, StoredKey>();
 
   constructor(keys: Array<ApiKeyEntry & { key: string }>) {
@@ -24,7 +19,7 @@ export class KeyRing {
     }
   }
 
-  authenticate(presented: string | undefined): ApiKeyEntry | undefined {
+  async authenticate(presented: string | undefined): Promise<ApiKeyEntry | undefined> {
     if (!presented) return undefined;
     const hash = sha256(presented);
     const found = this.byHash.get(hash.toString('base64'));

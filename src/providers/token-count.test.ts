@@ -1,11 +1,11 @@
 /** Usage from a broken or hostile upstream: negative, non-finite and non-numeric counts never reach billing or the log. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AnthropicUsage } from '../protocols/anthropic-messages.ts';
+import type { GeminiUsageMetadata } from '../protocols/gemini.ts';
 import type { OpenAIUsage } from '../protocols/openai-chat.ts';
 import { fromAnthropicUsage } from './anthropic/usage.ts';
-import type { AnthropicUsage } from './anthropic/wire-types.ts';
 import { fromGeminiUsage } from './gemini/usage.ts';
-import type { GeminiUsageMetadata } from './gemini/wire-types.ts';
 import { fromOpenAIUsage } from './openai-compatible/usage.ts';
 import { tokenCount } from './token-count.ts';
 

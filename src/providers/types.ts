@@ -1,7 +1,6 @@
 import type { GatewayError } from '../core/errors.ts';
-import type { ChatRequest, ChatResult, JsonObject, StreamEvent } from '../core/types.ts';
-import type { SseEvent } from '../lib/sse-types.ts';
-import type { UpstreamRequest } from '../upstream/types.ts';
+import type { ChatRequest, ChatResult, JsonObject, StreamEvent, Usage } from '../core/types.ts';
+import type { Transport, UpstreamRequest } from '../upstream/types.ts';
 
 /** Per-deployment capabilities; defaults come from the adapter, config may override. */
 export interface DeploymentCapabilities {
@@ -13,6 +12,8 @@ export interface DeploymentCapabilities {
   dropUnsupported?: boolean;
   /** Default max output tokens when the client gives none and the upstream needs one. */
   maxOutputTokens?: number;
+  /** Ask for usage on streams (`stream_options.include_usage`); false for servers that reject `stream_options`. */
+  streamUsage?: boolean;
 }
 
 /** Everything an adapter needs to know about where a request goes. */
@@ -38,11 +39,27 @@ export interface BuiltRequest {
   warnings: string[];
 }
 
-/** Turns decoded SSE events of one upstream stream into canonical events. Stateful, one per stream. */
+/**
+ * Turns the body bytes of one upstream stream into canonical events: the provider owns the framing
+ * (SSE for most, see sse-parser.ts; a binary event stream for others). Stateful, one per stream.
+ */
 export interface StreamParser {
-  push(event: SseEvent): StreamEvent[];
+  /** Events completed by this chunk. Throws a FrameTooLargeError past `maxEventBytes`. */
+  push(chunk: Buffer): StreamEvent[];
   /** Called when the upstream body ends; throws a GatewayError when the stream was cut short. */
   end(): StreamEvent[];
+}
+
+export interface StreamParserOptions {
+  /** Most bytes one upstream event (frame) may have; the framer's default when absent. */
+  maxEventBytes?: number;
+}
+
+/** The settings of one configured provider, as a provider module may read them for its transport. */
+export interface ProviderSettings {
+  readonly name: string;
+  readonly type: string;
+  readonly [setting: string]: unknown;
 }
 
 /** One upstream wire format. Pure: builds requests and parses responses; `upstream/` does HTTP. */
@@ -50,8 +67,10 @@ export interface ProviderAdapter {
   readonly type: string;
   /** Base URL used when the provider config gives none. */
   readonly defaultBaseUrl: string;
-  /** Speaks OpenAI Chat Completions, so an OpenAI client's body can be passed through (DESIGN §1). */
-  readonly speaksOpenAIChat?: boolean;
+  /** The wire format the upstream speaks (e.g. 'openai-chat'): a surface of the same format may pass through. */
+  readonly wireFormat: string;
+  /** How to forward a client body of `wireFormat` unchanged (DESIGN §1); absent = always translate. */
+  readonly passthrough?: PassthroughHooks;
   /** Most choices one upstream request can return; llmux fans out when a client asks for more. */
   readonly maxChoicesPerRequest?: number;
   /** The upstream model id goes into the URL path (Gemini): a wildcard may match one plain segment only. */
@@ -60,12 +79,53 @@ export interface ProviderAdapter {
   capabilitiesFor(model: string): DeploymentCapabilities;
   buildRequest(request: ChatRequest, target: DeploymentTarget): BuiltRequest;
   parseResponse(body: unknown, target: DeploymentTarget): ChatResult;
-  createStreamParser(target: DeploymentTarget): StreamParser;
-  /** Maps an upstream error (status, raw body, headers) to a GatewayError keeping status and message. */
+  createStreamParser(target: DeploymentTarget, options?: StreamParserOptions): StreamParser;
+  /**
+   * The transport for this provider's requests, when it is not plain HTTP with the target's
+   * headers (an in-process simulator, request signing, refreshed credentials). Default: `http`.
+   */
+  createTransport?(settings: ProviderSettings, http: Transport): Transport;
+  /**
+   * Maps an upstream error (status, raw body, headers) to a GatewayError with a canonical code,
+   * keeping status, message and the upstream's own type/code; `retryable` and `retryAfterMs` come
+   * from the headers through `upstreamRetryFacts` (upstream/retry-after.ts).
+   */
   parseError(
     status: number,
     body: string,
     headers: Record<string, string | string[] | undefined>,
     target: DeploymentTarget,
   ): GatewayError;
+}
+
+/**
+ * Passthrough for an adapter: the client's body, already in the adapter's wire format, goes
+ * upstream with only what the deployment needs changed, and the answer's bytes go back as they
+ * are. The gateway does the SSE framing and piping; these hooks know the format's usage and frames.
+ */
+export interface PassthroughHooks {
+  /** The upstream request for a client body of the adapter's wire format (validated by that surface). */
+  prepare(wireBody: object, target: DeploymentTarget): PreparedPassthrough;
+}
+
+export interface PreparedPassthrough extends BuiltRequest {
+  /**
+   * Checks a whole non-streaming answer and reads its usage. `body` is what the client gets: the
+   * same buffer unless something had to change. Throws a GatewayError when it is not an answer.
+   */
+  readBody(body: Buffer): { body: Buffer; usage: Usage | undefined };
+  /** One per streamed answer. */
+  createStreamFilter(): PassthroughStreamFilter;
+}
+
+/** Looks at each frame of a passthrough stream (one whole SSE frame, its data a JSON object or the end sentinel). */
+export interface PassthroughStreamFilter {
+  /** The frame to forward (the same buffer when unchanged), or undefined to drop it. */
+  filter(frame: Buffer): Buffer | undefined;
+  /** True for the frame that marks a complete stream (OpenAI's `data: [DONE]`). */
+  isEndFrame(frame: Buffer): boolean;
+  /** Whether a stream without an end frame was cut short; false when the format ends with the body. */
+  readonly requiresEndFrame: boolean;
+  /** The usage read from the frames so far. */
+  readonly usage: Usage | undefined;
 }

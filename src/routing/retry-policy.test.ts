@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError } from '../core/errors.ts';
-import {
-  decideAfterFailure,
-  isDeploymentFailure,
-  parseRetryAfterMs,
-  retryDelayMs,
-  retryHintFromHeaders,
-  retryHintMs,
-} from './retry-policy.ts';
+import { decideAfterFailure, isDeploymentFailure, retryDelayMs } from './retry-policy.ts';
 
 const POLICY = { attempts: 5, backoffMs: 200, maxBackoffMs: 1000, maxRetryAfterMs: 5000 };
 
@@ -104,16 +97,5 @@ describe('retry policy', () => {
       200,
       'a hint above the cap is ignored',
     );
-  });
-
-  it('reads retry-after-ms before retry-after (seconds or HTTP date)', () => {
-    assert.equal(retryHintFromHeaders({ 'retry-after-ms': '250', 'retry-after': '3' }), 250);
-    assert.equal(retryHintFromHeaders({ 'retry-after': '3' }), 3000);
-    assert.equal(retryHintFromHeaders({ 'retry-after-ms': '', 'retry-after': '1.5' }), 1500);
-    assert.equal(retryHintFromHeaders({}), undefined);
-    assert.equal(parseRetryAfterMs(new Date(10_000).toUTCString(), 4000), 6000);
-    assert.equal(parseRetryAfterMs('soon'), undefined);
-    assert.equal(retryHintMs(new GatewayError('upstream_error', 'x', { retryAfter: '2' })), 2000);
-    assert.equal(retryHintMs(new GatewayError('upstream_error', 'x', { retryAfter: '2', retryAfterMs: 1200 })), 1200);
   });
 });

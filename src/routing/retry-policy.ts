@@ -1,7 +1,9 @@
 /**
  * The retry policy (DESIGN §5), after openai-node's: retry on connection errors, timeouts, 408,
- * 409, 429 and 5xx; never on other 4xx. Wait for the upstream's `retry-after-ms` / `retry-after`
- * when it is within `maxRetryAfterMs`, otherwise back off exponentially with jitter.
+ * 409, 429 and 5xx; never on other 4xx; as the upstream's `x-should-retry` says when it says so (the
+ * providers set `retryable` from it). Wait for the upstream's hint (`retryAfterMs`, read from
+ * `retry-after-ms` / `retry-after` by upstream/retry-after.ts) when it is within `maxRetryAfterMs`,
+ * otherwise back off exponentially with jitter.
  */
 import type { GatewayError } from '../core/errors.ts';
 import type { RetryPolicy } from './types.ts';
@@ -43,11 +45,6 @@ export function isRateLimited(error: GatewayError): boolean {
   return error.upstreamStatus === 429 || error.status === 429;
 }
 
-/** The upstream's retry hint in ms, if it gave one. */
-export function retryHintMs(error: GatewayError): number | undefined {
-  return error.retryAfterMs ?? parseRetryAfterMs(error.retryAfter);
-}
-
 /**
  * Delay before retry number `retry` (1-based) on a deployment that already failed: the upstream's
  * hint when it is at most `maxRetryAfterMs`, else `backoffMs · 2^(retry-1)` capped at
@@ -62,27 +59,4 @@ export function retryDelayMs(
   if (hintMs !== undefined && hintMs <= policy.maxRetryAfterMs) return hintMs;
   const base = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, retry - 1));
   return Math.round(base * (1 - 0.25 * random()));
-}
-
-/** `retry-after` as seconds or an HTTP date → ms (undefined when absent or unparsable). */
-export function parseRetryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Upstream response headers → retry hint in ms: `retry-after-ms` wins over `retry-after`. */
-export function retryHintFromHeaders(headers: Record<string, string | string[] | undefined>): number | undefined {
-  const rawMs = firstHeader(headers['retry-after-ms'])?.trim();
-  if (rawMs) {
-    const ms = Number(rawMs);
-    if (Number.isFinite(ms) && ms >= 0) return ms;
-  }
-  return parseRetryAfterMs(firstHeader(headers['retry-after']));
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

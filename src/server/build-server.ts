@@ -8,12 +8,12 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.ts';
-import type { ApiKeyEntry, KeyRing } from '../policy/key-ring.ts';
-import type { ModelCatalogue } from '../routing/catalogue.ts';
-import { renderOpenAIError } from '../surfaces/openai-chat/render-error.ts';
+import type { Gateway } from '../gateway/context.ts';
+import type { ApiKeyEntry, KeyStore } from '../policy/key-store.ts';
+import { openAIChatSurface } from '../surfaces/openai-chat/index.ts';
+import type { Surface } from '../surfaces/types.ts';
 import { createJsonBodyParser, declaredLength } from './body-reader.ts';
 import { addressOf, ConnectionGuard } from './connection-guard.ts';
-import { presentedKey } from './credentials.ts';
 import {
   headersTimeout,
   invalidApiKey,
@@ -24,10 +24,10 @@ import {
 } from './errors.ts';
 import { BodyReservation, InflightBodyBudget } from './inflight-body-budget.ts';
 import { answerAndClose } from './raw-response.ts';
-import { CLOSE_AFTER, logRejection, pathOf, type Rejection, rejectionOutcome } from './rejections.ts';
+import { CLOSE_AFTER, logRejection, pathOf, type Rejection, rejectionRecord } from './rejections.ts';
 import { clientRequestIdOf, newRequestId } from './request-id.ts';
-import { type ChatRouteDeps, registerChatRoutes } from './routes/chat.ts';
 import { registerModelRoutes } from './routes/models.ts';
+import { registerSurfaceRoute } from './routes/surface-route.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,18 +46,32 @@ export interface FrontDoorLimits {
   maxInflightBodyBytes: number;
 }
 
-export interface ServerDeps extends Omit<ChatRouteDeps, 'onServerError'> {
+export interface ServerDeps extends Omit<Gateway, 'onServerError'> {
   logger: Logger;
-  keys: KeyRing;
-  catalogue: ModelCatalogue;
+  keys: KeyStore;
   bodyLimitBytes: number;
   /** From `server:` in the config. */
   limits: FrontDoorLimits;
   /** True once graceful shutdown started: new requests get 503 `shutting_down` in the OpenAI envelope. */
   isShuttingDown?: () => boolean;
+  /** Surfaces served besides SURFACE_ROUTES (tests). */
+  surfaces?: readonly SurfaceRoute[];
 }
 
+/** One inbound API and the paths it is served on. */
+export interface SurfaceRoute {
+  surface: Surface;
+  paths: readonly string[];
+}
+
+/** The APIs llmux serves: a new surface is a folder under `surfaces/` and a line here. */
+const SURFACE_ROUTES: readonly SurfaceRoute[] = [
+  { surface: openAIChatSurface, paths: ['/v1/chat/completions', '/chat/completions'] },
+];
+
 const PUBLIC_PATHS = new Set(['/health', '/healthz']);
+/** The surface whose envelope answers what no route's surface covers (unknown paths, bare sockets). */
+const DEFAULT_SURFACE: Surface = openAIChatSurface;
 /** Node's own request timeout, a backstop for bodies no parser reads: this long past the two limits. */
 const NODE_TIMEOUT_MARGIN_MS = 5000;
 
@@ -66,7 +80,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const budget = new InflightBodyBudget(limits.maxInflightBodyBytes);
   const record = (rejection: Rejection) => {
     logRejection(deps.logger, rejection);
-    deps.record(rejectionOutcome(rejection));
+    deps.policy.settle(undefined, rejectionRecord(rejection));
   };
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -110,7 +124,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // A connection that never sent a byte (a client's spare) is closed without a trace.
     if (socket.bytesRead === 0) {
       const requestId = newRequestId();
-      answerAndClose(socket, renderOpenAIError(failure, requestId), requestId);
+      answerAndClose(socket, DEFAULT_SURFACE.renderError(failure, requestId), requestId);
       return;
     }
     rejectSocket(socket, addressOf(socket), failure);
@@ -118,7 +132,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   function rejectSocket(socket: Socket, ip: string, failure: GatewayError): void {
     const requestId = newRequestId();
-    answerAndClose(socket, renderOpenAIError(failure, requestId), requestId);
+    answerAndClose(socket, DEFAULT_SURFACE.renderError(failure, requestId), requestId);
     record({
       requestId,
       clientRequestId: null,
@@ -127,6 +141,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       method: null,
       path: null,
       ip,
+      surface: null,
       startedAt: Date.now(),
       latencyMs: 0,
       status: failure.status,
@@ -135,7 +150,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   }
 
   function reject(request: FastifyRequest, reply: FastifyReply, failure: GatewayError): void {
-    const rendered = renderOpenAIError(failure, request.id);
+    const rendered = surfaceOf(request).renderError(failure, request.id);
     if (CLOSE_AFTER.has(failure.code)) reply.header('connection', 'close');
     reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
     const latencyMs = reply.elapsedTime;
@@ -147,6 +162,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       method: request.method,
       path: pathOf(request.url),
       ip: addressOf(request.raw.socket),
+      surface: request.routeOptions.config.surface?.wireFormat ?? null,
       startedAt: Date.now() - latencyMs,
       latencyMs,
       status: rendered.status,
@@ -178,7 +194,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       );
     }
     if (PUBLIC_PATHS.has(pathOf(request.url) ?? '')) return;
-    const key = deps.keys.authenticate(presentedKey(request.headers));
+    const key = await deps.keys.authenticate(surfaceOf(request).presentedKey(request.headers));
     if (!key) throw invalidApiKey();
     request.apiKey = key;
     connections.authenticated(socket);
@@ -193,20 +209,24 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setErrorHandler((error, request, reply) => reject(request, reply, toGatewayError(error, deps.bodyLimitBytes)));
 
   app.setNotFoundHandler((request, reply) =>
-    reject(
-      request,
-      reply,
-      new GatewayError('not_found', `Invalid URL (${request.method} ${pathOf(request.url)})`, { wireCode: null }),
-    ),
+    reject(request, reply, new GatewayError('not_found', `Invalid URL (${request.method} ${pathOf(request.url)})`)),
   );
 
   app.get('/health', async () => ({ status: 'ok' }));
   registerModelRoutes(app, deps.catalogue, Date.now());
-  registerChatRoutes(app, {
+  const gateway: Gateway = {
     ...deps,
     onServerError: (error, requestId) => logServerError(deps.logger, error, requestId),
-  });
+  };
+  for (const { surface, paths } of [...SURFACE_ROUTES, ...(deps.surfaces ?? [])]) {
+    registerSurfaceRoute(app, gateway, surface, paths);
+  }
   return app;
+}
+
+/** The surface of the route a request matched, or the default one. */
+function surfaceOf(request: FastifyRequest): Surface {
+  return request.routeOptions.config.surface ?? DEFAULT_SURFACE;
 }
 
 /** Often enough for the shortest timeout to fire within a quarter of its length; at most once a second. */

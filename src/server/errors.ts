@@ -1,4 +1,5 @@
 import { GatewayError } from '../core/errors.ts';
+import { asGatewayError } from '../gateway/as-gateway-error.ts';
 
 interface FastifyLikeError {
   code?: string;
@@ -6,9 +7,8 @@ interface FastifyLikeError {
   message?: string;
 }
 
-/** Any thrown value → GatewayError. Framework errors keep their 4xx meaning; anything else is a 500 with no detail. */
+/** Any thrown value → GatewayError. Framework errors keep their 4xx meaning; the rest goes through `asGatewayError`. */
 export function toGatewayError(error: unknown, bodyLimitBytes: number): GatewayError {
-  if (error instanceof GatewayError) return error;
   const e = (error ?? {}) as FastifyLikeError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -21,14 +21,14 @@ export function toGatewayError(error: unknown, bodyLimitBytes: number): GatewayE
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new GatewayError('invalid_request', e.message ?? 'Bad request.', { status: e.statusCode });
   }
-  return new GatewayError('internal_error', 'The server had an error while processing your request.', { cause: error });
+  return asGatewayError(error);
 }
 
 export function invalidJson(): GatewayError {
   return new GatewayError(
     'invalid_request',
     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
-    { param: 'body', wireCode: 'invalid_json' },
+    { param: 'body', reason: 'invalid_json' },
   );
 }
 
@@ -64,7 +64,7 @@ export function serverBusy(): GatewayError {
   return new GatewayError(
     'server_busy',
     'llmux is holding too many request bodies in memory (server.maxInflightBodyMb); retry shortly.',
-    { retryAfter: '1' },
+    { retryAfterMs: 1000 },
   );
 }
 
@@ -72,7 +72,7 @@ export function tooManyUnauthenticated(): GatewayError {
   return new GatewayError(
     'too_many_connections',
     'Too many unauthenticated connections from this address (server.maxUnauthenticatedPerIp).',
-    { retryAfter: '1' },
+    { retryAfterMs: 1000 },
   );
 }
 

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { RenderedError } from '../surfaces/openai-chat/render-error.ts';
+import type { RenderedError } from '../surfaces/types.ts';
 
 /** How long a socket answered outside any request may take to flush before it is destroyed. */
 const FLUSH_GRACE_MS = 1000;

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { GatewayError } from '../core/errors.ts';
-import type { RequestOutcome } from '../gateway/types.ts';
 import { capText } from '../lib/cap-text.ts';
 import { isRecord } from '../lib/json.ts';
+import { newRequestRecord } from '../policy/request-record.ts';
+import type { RequestLogRecord } from '../store/types.ts';
 
 /** What is known about a request turned away before the gateway handled it. Never the presented key. */
 export interface Rejection {
@@ -16,32 +17,26 @@ export interface Rejection {
   /** Path without the query string (which may carry a key, e.g. Gemini's `?key=`). */
   path: string | null;
   ip: string;
+  /** The wire format of the route's surface, when the request matched one. */
+  surface: string | null;
   startedAt: number;
   latencyMs: number;
   status: number;
   error: GatewayError;
 }
 
-/** The request-log row of a rejection (the same record path as served requests). */
-export function rejectionOutcome(rejection: Rejection): RequestOutcome {
+/** The request-log row of a rejection (the same record, and settlement, as served requests). */
+export function rejectionRecord(rejection: Rejection): RequestLogRecord {
   const body = isRecord(rejection.body) ? rejection.body : undefined;
-  return {
-    requestId: rejection.requestId,
-    clientRequestId: rejection.clientRequestId,
-    startedAt: rejection.startedAt,
-    keyName: rejection.keyName,
-    publicModel: typeof body?.model === 'string' ? capText(body.model) : null,
-    provider: null,
-    upstreamModel: null,
-    status: rejection.status,
-    latencyMs: Math.round(rejection.latencyMs),
-    ttftMs: null,
-    stream: body?.stream === true,
-    attempts: 0,
-    usage: undefined,
-    errorCode: rejection.error.code,
-    fallbackModels: [],
-  };
+  const record = newRequestRecord(rejection.requestId, rejection.clientRequestId, rejection.startedAt);
+  record.keyName = rejection.keyName;
+  record.publicModel = typeof body?.model === 'string' ? capText(body.model) : null;
+  record.status = rejection.status;
+  record.latencyMs = Math.round(rejection.latencyMs);
+  record.stream = body?.stream === true;
+  record.errorCode = rejection.error.code;
+  record.surface = rejection.surface;
+  return record;
 }
 
 /**

@@ -27,6 +27,9 @@ export interface RequestLogTable {
   usage_estimated: number;
   error_code: string | null;
   fallback_models: string | null;
+  /** Added by migration 0003. */
+  surface: string | null;
+  cost_usd: number | null;
 }
 
 export interface StoreDatabase {

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { makeRequestLogRecord } from '../../test/support/store/store-test-records.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
-import { makeRequestLogRecord } from './store-test-records.ts';
 import type { JournalReplayReport, RequestLogRecord } from './types.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'llmux-journal-replay-'));

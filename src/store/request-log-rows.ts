@@ -6,7 +6,7 @@ import type { RequestLogRecord } from './types.ts';
 export type RequestLogInsertRow = Insertable<RequestLogTable>;
 
 /** Columns per inserted row (for statement parameter limits). */
-export const REQUEST_LOG_INSERT_COLUMNS = 20;
+export const REQUEST_LOG_INSERT_COLUMNS = 22;
 
 /** Longest text kept in a column: several are client-chosen (a 20 MB model name must not cost 20 MB a row). */
 export const MAX_TEXT_COLUMN = MAX_CLIENT_TEXT;
@@ -40,6 +40,8 @@ export function toRequestLogRow(record: RequestLogRecord): RequestLogInsertRow {
     usage_estimated: record.usageEstimated ? 1 : 0,
     error_code: toNullableText(record.errorCode),
     fallback_models: toNullableText(record.fallbackModels, MAX_FALLBACK_MODELS),
+    surface: toNullableText(record.surface ?? null),
+    cost_usd: record.costUsd == null || !Number.isFinite(record.costUsd) ? null : record.costUsd,
   };
 }
 
@@ -65,6 +67,8 @@ export function fromRequestLogRow(row: Selectable<RequestLogTable>): RequestLogR
     usageEstimated: Number(row.usage_estimated) === 1,
     errorCode: row.error_code,
     fallbackModels: row.fallback_models,
+    costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+    surface: row.surface,
   };
 }
 

@@ -3,7 +3,10 @@
  * and `app.ts` picks the concrete store (SQLite or Postgres) through `openStore()`.
  */
 
-/** One request served by llmux, as recorded in the request log. */
+/**
+ * What happened to one client request: filled in as the request goes (the gateway, or the front
+ * door for a request turned away), settled by the policy and written as one request log row.
+ */
 export interface RequestLogRecord {
   /** Epoch ms at request start. */
   timestamp: number;
@@ -31,6 +34,10 @@ export interface RequestLogRecord {
   cacheWriteTokens: number | null;
   reasoningTokens: number | null;
   usageEstimated: boolean;
+  /** Cost in USD, when pricing is known. */
+  costUsd: number | null;
+  /** The inbound API (surface wire format, e.g. `openai-chat`); null when turned away before routing. */
+  surface: string | null;
   /** Stable gateway error code when the request failed. */
   errorCode: string | null;
   /** Comma-separated list when a fallback was used. */

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import OpenAI, {
+import type OpenAI from 'openai';
+import {
   APIError,
   AuthenticationError,
   BadRequestError,
@@ -36,7 +37,7 @@ describe('openai SDK → llmux → Anthropic: errors', () => {
   let client: OpenAI;
 
   before(async () => {
-    ({ sim, llmux } = await startAnthropicLlmux(`
+    ({ sim, llmux, client } = await startAnthropicLlmux(`
   - name: claude
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5 }]
@@ -45,7 +46,6 @@ describe('openai SDK → llmux → Anthropic: errors', () => {
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5-20250929 }]
 `));
-    client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 10_000 });
   });
 
   afterEach(() => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { startAnthropicLlmux } from '../support/anthropic-llmux.ts';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { loadCassette } from '../support/fixtures.ts';
@@ -55,7 +55,7 @@ describe('openai SDK → llmux → Anthropic: tools and thinking', () => {
   let client: OpenAI;
 
   before(async () => {
-    ({ sim, llmux } = await startAnthropicLlmux(`
+    ({ sim, llmux, client } = await startAnthropicLlmux(`
   - name: claude
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5 }]
@@ -63,7 +63,6 @@ describe('openai SDK → llmux → Anthropic: tools and thinking', () => {
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-0 }]
 `));
-    client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 10_000 });
   });
 
   afterEach(() => {

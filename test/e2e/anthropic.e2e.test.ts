@@ -1,11 +1,11 @@
 /**
  * End to end: the official `openai` SDK → llmux → a local Anthropic simulator serving recorded
- * Anthropic Messages traffic (../shared/fixtures/anthropic). Checks what the SDK sees and what
+ * Anthropic Messages traffic (test/fixtures/anthropic). Checks what the SDK sees and what
  * llmux sent upstream.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { startAnthropicLlmux } from '../support/anthropic-llmux.ts';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
@@ -28,7 +28,7 @@ describe('openai SDK → llmux → Anthropic', () => {
   let client: OpenAI;
 
   before(async () => {
-    ({ sim, llmux } = await startAnthropicLlmux(`
+    ({ sim, llmux, client } = await startAnthropicLlmux(`
   - name: claude
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5 }]
@@ -43,7 +43,6 @@ describe('openai SDK → llmux → Anthropic', () => {
         capabilities: { dropUnsupported: true }
         bodyOverrides: { metadata: { user_id: ops-team } }
 `));
-    client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 10_000 });
   });
 
   afterEach(() => {

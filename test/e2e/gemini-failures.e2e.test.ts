@@ -4,39 +4,38 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import OpenAI, { APIError, AuthenticationError, NotFoundError, RateLimitError } from 'openai';
+import type OpenAI from 'openai';
+import { APIError, AuthenticationError, NotFoundError, RateLimitError } from 'openai';
+import { type Gateway, simOf, startGateway } from '../support/gateway.ts';
 import { geminiJsonStep, geminiSseStep } from '../support/gemini-replay.ts';
 import { collectChunks, rejection } from '../support/sdk-helpers.ts';
-import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
-import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
+import type { Simulator } from '../support/upstream-simulator.ts';
 
 const GEMINI_KEY = 'test-gemini-key';
 const FB = 'gemini/firebase-vertexai-sdk-test-data';
 
 describe('openai SDK → llmux → Gemini: errors, blocks, warnings', () => {
+  let gateway: Gateway | undefined;
   let sim: Simulator;
-  let llmux: RunningLlmux;
   let client: OpenAI;
 
   before(async () => {
-    sim = await startUpstreamSimulator();
-    llmux = await startLlmux(`
+    gateway = await startGateway({
+      upstreams: { google: { type: 'gemini', apiKey: GEMINI_KEY } },
+      config: `
 router: { cooldown: { failures: 1000 }, retry: { attempts: 1 } }
-providers:
-  google: { type: gemini, apiKey: ${GEMINI_KEY}, baseUrl: "${sim.url}" }
 models:
   - name: gemini-flash
     deployments: [{ provider: google, model: gemini-2.5-flash }]
   # Any 429 opens the deployment's circuit (issue 4): the 429 test has a deployment of its own.
   - name: gemini-limited
     deployments: [{ provider: google, model: gemini-2.5-flash }]
-`);
-    client = new OpenAI({ apiKey: llmux.apiKey, baseURL: llmux.baseURL, maxRetries: 0 });
+`,
+    });
+    sim = simOf(gateway, 'google');
+    client = gateway.client;
   });
-  after(async () => {
-    await llmux?.close();
-    await sim?.close();
-  });
+  after(() => gateway?.close());
   afterEach(() => sim.reset());
 
   it('safety: a blocked prompt (stream) and a blocked candidate (JSON) finish with content_filter', async () => {

@@ -1,16 +1,16 @@
 /**
  * End to end: the official `openai` SDK (v6) → llmux → a local Gemini stand-in serving recorded Gemini
- * API bytes (../shared/fixtures/gemini). Checks what the SDK gets and what llmux sent upstream.
+ * API bytes (test/fixtures/gemini). Checks what the SDK gets and what llmux sent upstream.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { loadFirebaseMock } from '../support/fixtures.ts';
+import { type Gateway, simOf, startGateway } from '../support/gateway.ts';
 import { geminiJsonStep, geminiSseStep } from '../support/gemini-replay.ts';
 import { isRecord, type JsonRecord } from '../support/json-guards.ts';
 import { collectChunks, contentOf } from '../support/sdk-helpers.ts';
-import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
-import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
+import type { Simulator } from '../support/upstream-simulator.ts';
 
 const GEMINI_KEY = 'test-gemini-key';
 const FB = 'gemini/firebase-vertexai-sdk-test-data';
@@ -21,28 +21,26 @@ function recordAt(value: unknown, what: string): JsonRecord {
 }
 
 describe('openai SDK → llmux → Gemini', () => {
+  let gateway: Gateway | undefined;
   let sim: Simulator;
-  let llmux: RunningLlmux;
   let client: OpenAI;
 
   before(async () => {
-    sim = await startUpstreamSimulator();
-    llmux = await startLlmux(`
+    gateway = await startGateway({
+      upstreams: { google: { type: 'gemini', apiKey: GEMINI_KEY } },
+      config: `
 router: { cooldown: { failures: 1000 }, retry: { attempts: 1 } }
-providers:
-  google: { type: gemini, apiKey: ${GEMINI_KEY}, baseUrl: "${sim.url}" }
 models:
   - name: gemini-3-pro
     deployments: [{ provider: google, model: gemini-3-pro-preview }]
   - name: gemini-flash
     deployments: [{ provider: google, model: gemini-2.5-flash }]
-`);
-    client = new OpenAI({ apiKey: llmux.apiKey, baseURL: llmux.baseURL, maxRetries: 0 });
+`,
+    });
+    sim = simOf(gateway, 'google');
+    client = gateway.client;
   });
-  after(async () => {
-    await llmux?.close();
-    await sim?.close();
-  });
+  after(() => gateway?.close());
   afterEach(() => sim.reset());
 
   /** The JSON body and metadata of upstream request `index`. */

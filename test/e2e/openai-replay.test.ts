@@ -1,5 +1,5 @@
 /**
- * Passthrough replay: recorded OpenAI traffic (../shared/fixtures/openai) is served by a local upstream
+ * Passthrough replay: recorded OpenAI traffic (test/fixtures/openai) is served by a local upstream
  * simulator and requested through llmux with raw HTTP, so what the client receives can be compared byte for
  * byte with what the real API sent. Also checks what the upstream received and what the request log recorded.
  */

@@ -1,10 +1,10 @@
 /** Shared helpers of the routing end-to-end tests (test/e2e/routing-*.test.ts). */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import OpenAI from 'openai';
 import type { RequestLogRecord } from '../../src/store/types.ts';
-import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
-import { type Simulator, type Step, startUpstreamSimulator } from '../support/upstream-simulator.ts';
+import { type Gateway, isUpstreamType, startGateway, type UpstreamType } from '../support/gateway.ts';
+import type { RunningLlmux } from '../support/start-llmux.ts';
+import type { Simulator, Step } from '../support/upstream-simulator.ts';
 
 export {
   openAIAnswer as answer,
@@ -37,42 +37,20 @@ export function failure(
   return step;
 }
 
-export interface RoutingSetup {
-  llmux: RunningLlmux;
-  client: OpenAI;
-  sims: Record<string, Simulator>;
-  close(): Promise<void>;
-}
+export type RoutingSetup = Gateway;
 
 /**
  * Starts one upstream simulator per provider and llmux with `yaml` (its models, router, …). Each
  * provider is declared for you: `name` as openai-compatible, `name:anthropic` as an Anthropic one.
  */
-export async function setup(providerSpecs: string[], yaml: string): Promise<RoutingSetup> {
-  const sims: Record<string, Simulator> = {};
-  const lines: string[] = [];
+export function setup(providerSpecs: string[], yaml: string): Promise<RoutingSetup> {
+  const upstreams: Record<string, UpstreamType> = {};
   for (const spec of providerSpecs) {
     const [name = spec, type = 'openai-compatible'] = spec.split(':');
-    const sim = await startUpstreamSimulator();
-    sims[name] = sim;
-    lines.push(
-      type === 'openai-compatible'
-        ? `  ${name}: { type: openai-compatible, baseUrl: "${sim.url}/v1" }`
-        : `  ${name}: { type: ${type}, apiKey: test-key, baseUrl: "${sim.url}" }`,
-    );
+    if (!isUpstreamType(type)) throw new Error(`unknown upstream type in ${spec}`);
+    upstreams[name] = type;
   }
-  const providers = lines.join('\n');
-  const llmux = await startLlmux(`providers:\n${providers}\n${yaml}`);
-  const client = new OpenAI({ baseURL: llmux.baseURL, apiKey: llmux.apiKey, maxRetries: 0, timeout: 15_000 });
-  return {
-    llmux,
-    client,
-    sims,
-    async close() {
-      await llmux.close();
-      await Promise.all(Object.values(sims).map((sim) => sim.close()));
-    },
-  };
+  return startGateway({ upstreams, config: yaml });
 }
 
 /** The request-log row of a request (flushes the batch writer first). */

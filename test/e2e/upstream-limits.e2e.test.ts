@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { type RunningLlmux, startLlmux } from '../support/start-llmux.ts';
-import { type SimRequest, type Simulator, type Step, startUpstreamSimulator } from '../support/upstream-simulator.ts';
+import { type Gateway, simOf, startGateway } from '../support/gateway.ts';
+import type { RunningLlmux } from '../support/start-llmux.ts';
+import type { SimRequest, Simulator, Step } from '../support/upstream-simulator.ts';
 import { chunkFrame } from './routing-support.ts';
 
 const MB = 1024 * 1024;
@@ -27,19 +28,17 @@ interface ErrorBody {
 }
 
 describe('upstream body caps and malformed streams', () => {
+  let gateway: Gateway | undefined;
   let oai: Simulator;
   let claude: Simulator;
   let llmux: RunningLlmux;
 
   before(async () => {
-    oai = await startUpstreamSimulator();
-    claude = await startUpstreamSimulator();
-    llmux = await startLlmux(`
+    gateway = await startGateway({
+      upstreams: { oai: 'openai-compatible', claude: { type: 'anthropic', apiKey: 'test-anthropic-key' } },
+      config: `
 server: { maxUpstreamResponseMb: 1, maxUpstreamEventMb: 1, maxUpstreamErrorMb: 1 }
 router: { cooldown: { failures: 1000 } }
-providers:
-  oai: { type: openai-compatible, baseUrl: "${oai.url}/v1" }
-  claude: { type: anthropic, apiKey: test-anthropic-key, baseUrl: "${claude.url}" }
 models:
   - name: gpt
     retry: { attempts: 1 }
@@ -47,7 +46,11 @@ models:
   - name: claude
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-test }]
-`);
+`,
+    });
+    ({ llmux } = gateway);
+    oai = simOf(gateway, 'oai');
+    claude = simOf(gateway, 'claude');
   });
 
   afterEach(() => {
@@ -55,11 +58,7 @@ models:
     claude.reset();
   });
 
-  after(async () => {
-    await llmux.close();
-    await oai.close();
-    await claude.close();
-  });
+  after(() => gateway?.close());
 
   const chat = (model: string, body: Record<string, unknown> = {}) =>
     fetch(`${llmux.url}/v1/chat/completions`, {

@@ -1,9 +1,9 @@
-/** Where the shared fixtures live and how to read them (read in place, never copied). */
+/** Where the recorded fixtures live (test/fixtures, copied from ../shared/fixtures) and how to read them. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const fixturesRoot: string = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+export const fixturesRoot: string = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 /** Absolute path of a fixture given relative to the fixtures root (e.g. `openai/vercel-ai/openai-text.json`). */
 export function fixturePath(rel: string): string {
@@ -34,4 +34,13 @@ export function listFixtures(dir: string, suffix = ''): string[] {
   };
   walk(fixturePath(dir));
   return found.sort();
+}
+
+/**
+ * `items`, after checking there are at least `min` of them: every loop over fixtures goes through
+ * this, so that a moved folder or a wrong suffix fails the suite instead of running zero cases.
+ */
+export function atLeast<Items extends readonly unknown[]>(min: number, items: Items, what: string): Items {
+  if (items.length < min) throw new Error(`expected at least ${min} ${what}, found ${items.length}`);
+  return items;
 }

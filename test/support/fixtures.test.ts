@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  atLeast,
   listFixtures,
   loadCassette,
   loadChunkLines,
@@ -76,7 +77,7 @@ describe('fixture loaders', () => {
   });
 
   it('anthropic-sdk-typescript raw .txt streams carry matching event: lines', () => {
-    for (const rel of listFixtures('anthropic/anthropic-sdk-typescript', '.txt')) {
+    for (const rel of atLeast(3, listFixtures('anthropic/anthropic-sdk-typescript', '.txt'), 'Anthropic SDK streams')) {
       const frames = assertSseJson(loadRawSse(rel), rel);
       for (const frame of frames) assert.equal(frame.event, (JSON.parse(frame.data) as { type: string }).type, rel);
     }
@@ -120,7 +121,8 @@ describe('fixture loaders', () => {
         else assert.doesNotThrow(() => JSON.parse(response.body.toString('utf8')), rel);
       }
     }
-    for (const derived of listFixtures('derived-sse', '.sse').filter((rel) => !rel.includes('openai__'))) {
+    const derivedSse = listFixtures('derived-sse', '.sse').filter((rel) => !rel.includes('openai__'));
+    for (const derived of atLeast(7, derivedSse, 'derived Anthropic and Gemini streams')) {
       const match = /derived-sse\/(anthropic|gemini)__(.+)\.interaction(\d+)\.sse$/.exec(derived);
       assert.ok(match, derived);
       const [, provider, name, index] = match;
@@ -189,7 +191,7 @@ describe('fixture loaders', () => {
       ...listFixtures('anthropic/vercel-ai', '.json'),
       ...listFixtures('gemini/vercel-ai', '.json'),
     ];
-    for (const rel of files) {
+    for (const rel of atLeast(22, files, 'vercel-ai JSON bodies')) {
       const responses = loadVercelJson(rel);
       assert.ok(responses.length > 0, rel);
       for (const response of responses) assert.ok(isRecord(JSON.parse(response.body.toString('utf8'))), rel);

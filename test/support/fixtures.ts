@@ -1,11 +1,11 @@
 /**
- * Loaders for the recorded upstream traffic in ../shared/fixtures (see PROVENANCE.md there).
- * Fixtures are read in place, never copied into the repo.
+ * Loaders for the recorded upstream traffic in test/fixtures (copied byte for byte from
+ * ../shared/fixtures; provenance in test/fixtures/PROVENANCE.md).
  */
 import { readFixture } from './fixture-paths.ts';
 import { asRecord, flattenHeaders, isRecord, jsonBytes } from './json-guards.ts';
 
-export { fixturePath, fixturesRoot, listFixtures, readFixture, readFixtureJson } from './fixture-paths.ts';
+export { atLeast, fixturePath, fixturesRoot, listFixtures, readFixture, readFixtureJson } from './fixture-paths.ts';
 export type {
   CassetteInteraction,
   DotnetEntry,

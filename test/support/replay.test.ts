@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { anthropicJsonStep, anthropicSseStep } from './anthropic-replay.ts';
-import { type ChunkFormat, listFixtures, loadCassette, loadJsGenaiRecording, loadRawSse } from './fixtures.ts';
+import { atLeast, type ChunkFormat, listFixtures, loadCassette, loadJsGenaiRecording, loadRawSse } from './fixtures.ts';
 import { geminiJsonStep, geminiSseStep } from './gemini-replay.ts';
 import { dotnetStep, openaiJsonStep, openaiSseStep } from './openai-replay.ts';
 import { fixtureStep, recordedExchange, splitSseFrames, toEventsStep } from './replay-common.ts';
@@ -21,7 +21,7 @@ function bodyOf(step: Step): Buffer {
 describe('replay helpers', () => {
   it('turn every provider fixture into the right kind of step', () => {
     for (const format of ['openai', 'anthropic', 'gemini'] as const) {
-      for (const rel of listFixtures(format)) {
+      for (const rel of atLeast(30, listFixtures(format), `${format} fixtures`)) {
         const step = fixtureStep(rel, format);
         const helper = step.kind === 'sse' ? helpers[format].sse : helpers[format].json;
         assert.deepEqual(helper(rel), step, rel);
@@ -72,7 +72,7 @@ describe('replay helpers', () => {
       ...listFixtures('gemini/firebase-vertexai-sdk-test-data', '.txt'),
       ...listFixtures('anthropic/anthropic-sdk-typescript', '.txt'),
     ];
-    for (const rel of raw)
+    for (const rel of atLeast(35, raw, 'raw SSE bodies'))
       assert.equal(splitSseFrames(loadRawSse(rel)).join(''), loadRawSse(rel).toString('utf8'), rel);
     const events = toEventsStep(anthropicSseStep('anthropic/vercel-ai/anthropic-text.chunks.txt'), {
       take: 3,

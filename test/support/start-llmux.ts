@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createApp, type LlmuxApp } from '../../src/app.ts';
+import { type CreateAppOptions, createApp, type LlmuxApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/index.ts';
 
 export interface RunningLlmux {
@@ -24,14 +24,18 @@ export const TEST_KEY = 'sk-llmux-test-key';
  * Starts llmux in-process on a free port with a YAML config (a real SQLite store in a temp dir).
  * `store:` and `keys:` are added when the YAML has none.
  */
-export async function startLlmux(yaml: string, env: Record<string, string> = {}): Promise<RunningLlmux> {
+export async function startLlmux(
+  yaml: string,
+  env: Record<string, string> = {},
+  options: Omit<CreateAppOptions, 'logger'> = {},
+): Promise<RunningLlmux> {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmux-test-'));
   let text = yaml;
   if (!/^store:/m.test(text)) text += `\nstore: { sqlite: ${JSON.stringify(join(dataDir, 'llmux.db'))} }\n`;
   if (!/^keys:/m.test(text)) text += `\nkeys:\n  - { name: test, key: ${TEST_KEY}, models: ["*"] }\n`;
   const config = parseConfig(text, { ...env }, 'test-config.yaml');
   const logger = pino({ level: process.env.LLMUX_TEST_LOG_LEVEL ?? 'silent' });
-  const app = await createApp(config, { logger });
+  const app = await createApp(config, { ...options, logger });
   const address = await app.server.listen({ port: 0, host: '127.0.0.1' });
   const url = address.replace('localhost', '127.0.0.1');
   return {

@@ -1,14 +1,14 @@
 /** Canonical content parts → Anthropic content blocks (text, image, document, tool_result). */
 import { GatewayError } from '../../core/errors.ts';
 import type { CacheHint, FilePart, ImagePart, TextPart, ToolResultPart } from '../../core/types.ts';
-import { type BuildContext, rejectOrDrop } from './build-context.ts';
 import type {
   AnthropicCacheControl,
   AnthropicDocumentBlock,
   AnthropicImageBlock,
   AnthropicTextBlock,
   AnthropicToolResultBlock,
-} from './wire-types.ts';
+} from '../../protocols/anthropic-messages.ts';
+import { type BuildContext, rejectOrDrop } from './build-context.ts';
 
 /** Files API ids (`file_…`) need this beta header. */
 export const FILES_API_BETA = 'files-api-2025-04-14';

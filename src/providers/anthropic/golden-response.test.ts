@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listFixtures, loadCassette, loadVercelJson, type RecordedResponse } from '../../../test/support/fixtures.ts';
+import { testTarget } from '../../../test/support/providers/anthropic/test-helpers.ts';
 import type { GatewayError } from '../../core/errors.ts';
 import type { ChatResult } from '../../core/types.ts';
+import { openAIErrorFields } from '../../surfaces/openai-chat/error-vocabulary.ts';
 import { toOpenAIChatCompletion } from '../../surfaces/openai-chat/render-response.ts';
 import { anthropicAdapter } from './index.ts';
-import { testTarget } from './test-helpers.ts';
 
 const VA = 'anthropic/vercel-ai';
 const PA = 'anthropic/pydantic-ai';
@@ -191,7 +192,7 @@ describe('Anthropic messages → chat.completion (golden)', () => {
           target,
         ),
       {
-        code: 'upstream_error',
+        code: 'overloaded',
         status: 529,
         message: 'Overloaded',
       },
@@ -208,7 +209,7 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
       const e = error(rel);
       assert.equal(e.status, 400);
       assert.equal(e.code, 'invalid_request');
-      assert.equal(e.type, 'invalid_request_error');
+      assert.equal(openAIErrorFields(e).type, 'invalid_request_error');
       assert.equal(e.retryable, false);
       assert.equal(e.provider, 'claude');
       assert.match(e.message, /^messages\.\d/);
@@ -228,7 +229,7 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
       const e = error(rel);
       assert.equal(e.status, 404);
       assert.equal(e.code, 'model_not_found');
-      assert.equal(e.wireCode, 'model_not_found');
+      assert.equal(openAIErrorFields(e).code, 'model_not_found');
     }
     assert.equal(
       anthropicAdapter.parseError(
@@ -253,8 +254,8 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
     );
     assert.equal(e.status, 401);
     assert.equal(e.code, 'invalid_api_key');
-    assert.equal(e.wireCode, 'invalid_api_key');
-    assert.equal(e.type, 'invalid_request_error');
+    assert.equal(openAIErrorFields(e).code, 'invalid_api_key');
+    assert.equal(openAIErrorFields(e).type, 'invalid_request_error');
     assert.ok(!e.message.includes('sk-ant-test-key-123456'), "!e.message.includes('sk-ant-test-key-123456')");
   });
 
@@ -263,7 +264,7 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
     const e = anthropicAdapter.parseError(429, body('rate_limit_error', message), { 'retry-after': '17' }, target);
     assert.equal(e.status, 429);
     assert.equal(e.code, 'rate_limit_exceeded');
-    assert.equal(e.retryAfter, '17');
+    assert.equal(e.retryAfterMs, 17_000);
     assert.equal(e.retryable, true);
     assert.equal(e.message, message);
   });
@@ -271,8 +272,8 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
   test('529 overloaded_error keeps 529 and is retryable; 500 api_error', () => {
     const e = anthropicAdapter.parseError(529, body('overloaded_error', 'Overloaded'), {}, target);
     assert.equal(e.status, 529);
-    assert.equal(e.code, 'upstream_error');
-    assert.equal(e.wireCode, 'overloaded_error');
+    assert.equal(e.code, 'overloaded');
+    assert.equal(openAIErrorFields(e).code, 'overloaded_error');
     assert.equal(e.retryable, true);
     assert.equal(anthropicAdapter.parseError(500, body('api_error', 'Internal server error'), {}, target).status, 500);
   });
@@ -285,17 +286,20 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
       target,
     );
     assert.equal(e.code, 'context_length_exceeded');
-    assert.equal(e.wireCode, 'context_length_exceeded');
+    assert.equal(openAIErrorFields(e).code, 'context_length_exceeded');
     assert.equal(e.param, 'messages');
     assert.equal(e.status, 400);
   });
 
   test('403, 402, 413 and non-JSON bodies', () => {
     assert.equal(
-      anthropicAdapter.parseError(403, body('permission_error', 'no'), {}, target).wireCode,
+      openAIErrorFields(anthropicAdapter.parseError(403, body('permission_error', 'no'), {}, target)).code,
       'permission_denied',
     );
-    assert.equal(anthropicAdapter.parseError(402, body('billing_error', 'pay'), {}, target).type, 'insufficient_quota');
+    assert.equal(
+      openAIErrorFields(anthropicAdapter.parseError(402, body('billing_error', 'pay'), {}, target)).type,
+      'insufficient_quota',
+    );
     assert.equal(
       anthropicAdapter.parseError(413, body('request_too_large', 'big'), {}, target).code,
       'payload_too_large',

@@ -1,12 +1,17 @@
 /**
- * Golden tests: every recorded Anthropic stream in ../shared/fixtures replayed through the adapter
+ * Golden tests: every recorded Anthropic stream in test/fixtures replayed through the adapter
  * and rendered as OpenAI chunks / a folded chat.completion, checked field by field.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { STREAM_FIXTURES } from '../../../test/support/providers/anthropic/fixture-streams.ts';
+import {
+  comparable,
+  completionOf,
+  parseStream,
+  renderChunks,
+} from '../../../test/support/providers/anthropic/test-helpers.ts';
 import { collect } from '../../core/collect.ts';
-import { STREAM_FIXTURES } from './fixture-streams.ts';
-import { comparable, completionOf, parseStream, renderChunks } from './test-helpers.ts';
 
 function replay(name: string) {
   const load = STREAM_FIXTURES[name];

@@ -1,4 +1,5 @@
 /** The Anthropic Messages API adapter (`type: anthropic`). Pure: builds requests, parses responses. */
+import { sseStreamParser } from '../sse-parser.ts';
 import type { ProviderAdapter } from '../types.ts';
 import { parseAnthropicError } from './errors.ts';
 import { buildAnthropicRequest } from './request.ts';
@@ -8,13 +9,14 @@ import { AnthropicStreamParser } from './stream.ts';
 export const anthropicAdapter: ProviderAdapter = {
   type: 'anthropic',
   defaultBaseUrl: 'https://api.anthropic.com',
+  wireFormat: 'anthropic-messages',
   // Claude has no `n`: the gateway sends n requests and merges them.
   maxChoicesPerRequest: 1,
   // Defaults live in models.ts (max output tokens per family), applied when the config sets none.
   capabilitiesFor: () => ({}),
   buildRequest: buildAnthropicRequest,
   parseResponse: (body) => fromAnthropicMessage(body),
-  createStreamParser: () => new AnthropicStreamParser(),
+  createStreamParser: (_target, options) => sseStreamParser(new AnthropicStreamParser(), options),
   parseError: parseAnthropicError,
 };
 

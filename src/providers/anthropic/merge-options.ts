@@ -12,8 +12,8 @@
  * `betas: string[]` is not a body field: it is sent as the `anthropic-beta` header.
  */
 import type { JsonObject, JsonValue } from '../../core/types.ts';
+import type { AnthropicRequestBody } from '../../protocols/anthropic-messages.ts';
 import type { BuildContext } from './build-context.ts';
-import type { AnthropicRequestBody } from './wire-types.ts';
 
 const CLIENT_PROTECTED = new Set(['model', 'messages', 'stream']);
 const DEEP_MERGED = new Set(['output_config', 'metadata']);

@@ -10,11 +10,16 @@
  * - Empty text blocks are skipped and a final assistant (prefill) text loses trailing whitespace:
  *   the API rejects both.
  */
+import { assertNever } from '../../core/assert-never.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { JsonObject, Message, Part, ToolCallPart } from '../../core/types.ts';
+import type {
+  AnthropicContentBlock,
+  AnthropicMessage,
+  AnthropicTextBlock,
+} from '../../protocols/anthropic-messages.ts';
 import { type BuildContext, rejectOrDrop } from './build-context.ts';
 import { toFileBlock, toImageBlock, toTextBlock, toToolResultBlock } from './content.ts';
-import type { AnthropicContentBlock, AnthropicMessage, AnthropicTextBlock } from './wire-types.ts';
 
 export interface AnthropicPrompt {
   system: AnthropicTextBlock[];
@@ -88,8 +93,11 @@ function toUserBlock(part: Part, param: string, ctx: BuildContext): AnthropicCon
     case 'audio':
       rejectOrDrop(ctx, param, 'Claude does not take audio input');
       return null;
-    default:
+    case 'reasoning':
+    case 'tool-call':
       return null;
+    default:
+      return assertNever(part, 'part');
   }
 }
 

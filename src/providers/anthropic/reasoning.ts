@@ -28,8 +28,8 @@
  * (tool_choice any/tool): those are dropped / relaxed to auto with a warning.
  */
 import type { ChatRequest, JsonValue, ReasoningEffort } from '../../core/types.ts';
+import type { AnthropicRequestBody, AnthropicThinking } from '../../protocols/anthropic-messages.ts';
 import type { BuildContext } from './build-context.ts';
-import type { AnthropicRequestBody, AnthropicThinking } from './wire-types.ts';
 
 export const THINKING_BUDGETS: Record<Exclude<ReasoningEffort, 'none'>, number> = {
   minimal: 1024,

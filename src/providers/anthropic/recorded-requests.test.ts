@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadCassette } from '../../../test/support/fixtures.ts';
+import { checkAgainstSpec } from '../../../test/support/providers/anthropic/spec-check.ts';
+import { testTarget } from '../../../test/support/providers/anthropic/test-helpers.ts';
 import { isRecord } from '../../lib/json.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import { fromOpenAIChatRequest } from '../../surfaces/openai-chat/to-canonical.ts';
 import { anthropicAdapter } from './index.ts';
-import { checkAgainstSpec } from './spec-check.ts';
-import { testTarget } from './test-helpers.ts';
 
 const PA = 'anthropic/pydantic-ai';
 

@@ -1,8 +1,8 @@
 /** `provider_options.anthropic.betas` become the `anthropic-beta` header: never a value that breaks it. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { build } from '../../../test/support/providers/anthropic/test-helpers.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { build } from './test-helpers.ts';
 
 describe('anthropic-beta from client betas', () => {
   test('CR/LF or non-ASCII in a beta is a 400 naming the field, not a header', () => {

@@ -1,8 +1,8 @@
 /** Request building: messages, content blocks, tools (every body is also checked against the spec). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { build, testTarget } from '../../../test/support/providers/anthropic/test-helpers.ts';
 import type { Message } from '../../core/types.ts';
-import { build, testTarget } from './test-helpers.ts';
 
 const user = (text: string): Message => ({ role: 'user', parts: [{ type: 'text', text }] });
 const assistant = (text: string): Message => ({ role: 'assistant', parts: [{ type: 'text', text }] });

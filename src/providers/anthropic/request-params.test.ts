@@ -1,10 +1,10 @@
 /** Request building: top-level parameters, reasoning, response_format, raw-field merging, headers. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { build, testTarget } from '../../../test/support/providers/anthropic/test-helpers.ts';
 import type { ReasoningEffort, ToolDefinition } from '../../core/types.ts';
 import { claudeModelInfo } from './models.ts';
 import { THINKING_BUDGETS } from './reasoning.ts';
-import { build, testTarget } from './test-helpers.ts';
 
 const target = testTarget;
 const drop = testTarget('claude-sonnet-4-5', { capabilities: { dropUnsupported: true } });

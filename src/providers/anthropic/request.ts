@@ -1,6 +1,7 @@
 /** Canonical request → Anthropic `POST /v1/messages` (body, headers, warnings). */
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest } from '../../core/types.ts';
+import type { AnthropicRequestBody } from '../../protocols/anthropic-messages.ts';
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
 import { type BuildContext, rejectOrDrop } from './build-context.ts';
 import { mergeRawFields } from './merge-options.ts';
@@ -9,7 +10,6 @@ import { claudeModelInfo } from './models.ts';
 import { applyReasoning, applyThinkingConstraints, relaxForcedToolChoice } from './reasoning.ts';
 import { applyResponseFormat } from './response-format.ts';
 import { toAnthropicTooling } from './tools.ts';
-import type { AnthropicRequestBody } from './wire-types.ts';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -158,7 +158,7 @@ export function buildAnthropicRequest(request: ChatRequest, target: DeploymentTa
       "Invalid value for 'provider_options.anthropic.betas': printable ASCII only.",
       {
         param: 'provider_options.anthropic.betas',
-        wireCode: 'invalid_value',
+        reason: 'invalid_value',
       },
     );
   }

@@ -14,9 +14,9 @@
  *   warning says the format is not enforced.
  */
 import type { ChatRequest, JsonObject } from '../../core/types.ts';
+import type { AnthropicRequestBody, AnthropicTool } from '../../protocols/anthropic-messages.ts';
 import type { BuildContext } from './build-context.ts';
 import { JSON_RESPONSE_TOOL } from './tools.ts';
-import type { AnthropicRequestBody, AnthropicTool } from './wire-types.ts';
 
 const OPEN_OBJECT: JsonObject = { type: 'object' };
 

@@ -2,12 +2,12 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatResult, ChoiceResult, Citation, ReasoningPart, ToolCallPart } from '../../core/types.ts';
 import { isRecord } from '../../lib/json.ts';
+import type { AnthropicResponse, AnthropicResponseBlock } from '../../protocols/anthropic-messages.ts';
 import { fromAnthropicCitation } from './citations.ts';
 import { fromAnthropicErrorPayload } from './errors.ts';
 import { mapAnthropicStopReason } from './finish-reason.ts';
 import { JSON_RESPONSE_TOOL } from './tools.ts';
 import { fromAnthropicServiceTier, fromAnthropicUsage } from './usage.ts';
-import type { AnthropicResponse, AnthropicResponseBlock } from './wire-types.ts';
 
 /** Seconds since the epoch: Anthropic responses carry no creation time, so llmux stamps one. */
 export function nowSeconds(): number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkAgainstSpec } from './spec-check.ts';
+import { checkAgainstSpec } from '../../../test/support/providers/anthropic/spec-check.ts';
 
 test('the spec check accepts a minimal body and catches what the spec forbids', () => {
   const ok = { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };

@@ -1,10 +1,15 @@
 /** Streaming and non-streaming parsing agree on every recorded stream. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { STREAM_FIXTURES } from '../../../test/support/providers/anthropic/fixture-streams.ts';
+import {
+  comparable,
+  foldAnthropicStream,
+  parseStream,
+  testTarget,
+} from '../../../test/support/providers/anthropic/test-helpers.ts';
 import { collect } from '../../core/collect.ts';
-import { STREAM_FIXTURES } from './fixture-streams.ts';
 import { anthropicAdapter } from './index.ts';
-import { comparable, foldAnthropicStream, parseStream, testTarget } from './test-helpers.ts';
 
 describe('streaming and non-streaming agree (collect(events) vs parseResponse of the folded message)', () => {
   // The recording cut off by max_tokens inside a tool call has no valid JSON input to fold.

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { readFixture } from '../../../test/support/fixture-paths.ts';
 import { AnthropicStreamParser } from './stream.ts';
 
-const chunks = readFileSync(
-  fileURLToPath(new URL('../../../../shared/fixtures/anthropic/vercel-ai/anthropic-text.chunks.txt', import.meta.url)),
-  'utf8',
-)
+const chunks = readFixture('anthropic/vercel-ai/anthropic-text.chunks.txt')
+  .toString('utf8')
   .split('\n')
   .filter(Boolean);
 

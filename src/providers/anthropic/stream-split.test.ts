@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { STREAM_FIXTURES } from '../../../test/support/providers/anthropic/fixture-streams.ts';
+import { parseStream, parseStreamPieces } from '../../../test/support/providers/anthropic/test-helpers.ts';
 import type { StreamEvent } from '../../core/types.ts';
-import { STREAM_FIXTURES } from './fixture-streams.ts';
-import { parseStream, parseStreamPieces } from './test-helpers.ts';
 
 /** `created` is stamped by llmux at parse time; everything else must match exactly. */
 function stable(events: StreamEvent[]): StreamEvent[] {

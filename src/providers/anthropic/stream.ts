@@ -7,7 +7,8 @@
  * argument text (no-argument tools send one empty fragment) gets "{}" at content_block_stop;
  * text_delta → text-delta; thinking_delta / signature_delta → reasoning-delta; redacted_thinking
  * → reasoning-delta with the redacted data; citations_delta → citation events at the end of their
- * text block; message_delta → finish + cumulative usage; message_stop ends the stream; ping and
+ * text block; text, thinking and redacted_thinking blocks (and the JSON response tool, as text) are
+ * bracketed by text-/reasoning-start and -end carrying Anthropic's block index; message_delta → finish + cumulative usage; message_stop ends the stream; ping and
  * unknown events are ignored. Payloads are parsed with JSON.parse, so whitespace padding is fine.
  * llmux's JSON response tool streams as text. An `error` event (e.g. overloaded_error after HTTP
  * 200) becomes an error event; a stream that ends without message_stop or an error is an
@@ -17,19 +18,19 @@ import { GatewayError } from '../../core/errors.ts';
 import type { StreamEvent } from '../../core/types.ts';
 import { isRecord, tryParseJson } from '../../lib/json.ts';
 import type { SseEvent } from '../../lib/sse-types.ts';
-import type { StreamParser } from '../types.ts';
+import type { AnthropicUsage } from '../../protocols/anthropic-messages.ts';
+import type { SseEventParser } from '../sse-parser.ts';
 import { fromAnthropicCitation } from './citations.ts';
-import { toStreamError } from './errors.ts';
+import { fromAnthropicErrorPayload } from './errors.ts';
 import { mapAnthropicStopReason } from './finish-reason.ts';
 import { nowSeconds } from './response.ts';
 import { JSON_RESPONSE_TOOL } from './tools.ts';
 import { fromAnthropicServiceTier, fromAnthropicUsage, mergeAnthropicUsage } from './usage.ts';
-import type { AnthropicUsage } from './wire-types.ts';
 
 type Json = Record<string, unknown>;
 
 interface BlockState {
-  kind: 'text' | 'thinking' | 'tool' | 'json' | 'ignored';
+  kind: 'text' | 'thinking' | 'redacted' | 'tool' | 'json' | 'ignored';
   toolIndex: number;
   gotArguments: boolean;
   startInput: unknown;
@@ -39,7 +40,7 @@ interface BlockState {
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-export class AnthropicStreamParser implements StreamParser {
+export class AnthropicStreamParser implements SseEventParser {
   private started = false;
   private finished = false;
   private failed = false;
@@ -77,7 +78,7 @@ export class AnthropicStreamParser implements StreamParser {
         // Tokens already consumed are still billed: report them before the error.
         const partial: StreamEvent[] =
           !this.usageSent && this.startUsage ? [{ type: 'usage', usage: fromAnthropicUsage(this.startUsage) }] : [];
-        return [...partial, { type: 'error', error: toStreamError(payload) }];
+        return [...partial, { type: 'error', error: fromAnthropicErrorPayload(payload) }];
       }
       default:
         return []; // ping, and event types newer than this parser
@@ -123,21 +124,25 @@ export class AnthropicStreamParser implements StreamParser {
     switch (block.type) {
       case 'text':
         state.kind = 'text';
-        return this.text(str(block.text));
+        return [{ type: 'text-start', choice: 0, block: index }, ...this.text(str(block.text))];
       case 'thinking': {
         state.kind = 'thinking';
-        const events: StreamEvent[] = [];
+        const events: StreamEvent[] = [{ type: 'reasoning-start', choice: 0, block: index }];
         if (str(block.thinking)) events.push({ type: 'reasoning-delta', choice: 0, text: str(block.thinking) });
         if (str(block.signature)) events.push({ type: 'reasoning-delta', choice: 0, signature: str(block.signature) });
         return events;
       }
       case 'redacted_thinking':
-        return [{ type: 'reasoning-delta', choice: 0, redactedData: str(block.data) }];
+        state.kind = 'redacted';
+        return [
+          { type: 'reasoning-start', choice: 0, block: index },
+          { type: 'reasoning-delta', choice: 0, redactedData: str(block.data) },
+        ];
       case 'tool_use':
         if (block.name === JSON_RESPONSE_TOOL) {
           state.kind = 'json';
           this.jsonToolUsed = true;
-          return [];
+          return [{ type: 'text-start', choice: 0, block: index }];
         }
         state.kind = 'tool';
         state.toolIndex = this.toolCount++;
@@ -195,13 +200,19 @@ export class AnthropicStreamParser implements StreamParser {
         return events;
       }
       case 'json':
-        return state.gotArguments ? [] : this.text(noArguments());
-      case 'text':
-        return state.citations.flatMap((raw) => {
+        return [...(state.gotArguments ? [] : this.text(noArguments())), { type: 'text-end', choice: 0, block: index }];
+      case 'text': {
+        const events: StreamEvent[] = state.citations.flatMap((raw) => {
           const citation = fromAnthropicCitation(raw, state.textStart, this.textLength);
           return citation ? [{ type: 'citation' as const, choice: 0, citation }] : [];
         });
-      default:
+        events.push({ type: 'text-end', choice: 0, block: index });
+        return events;
+      }
+      case 'thinking':
+      case 'redacted':
+        return [{ type: 'reasoning-end', choice: 0, block: index }];
+      case 'ignored':
         return [];
     }
   }

@@ -1,9 +1,9 @@
 /** Canonical tools and tool_choice → Anthropic `tools` / `tool_choice`. */
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest, JsonObject, ToolDefinition } from '../../core/types.ts';
+import type { AnthropicTool, AnthropicToolChoice } from '../../protocols/anthropic-messages.ts';
 import type { BuildContext } from './build-context.ts';
 import { toCacheControl } from './content.ts';
-import type { AnthropicTool, AnthropicToolChoice } from './wire-types.ts';
 
 /**
  * Reserved name of the tool llmux adds when `response_format` is emulated with a forced tool call.

@@ -1,6 +1,6 @@
 import type { JsonValue, Usage } from '../../core/types.ts';
+import type { AnthropicUsage } from '../../protocols/anthropic-messages.ts';
 import { tokenCount } from '../token-count.ts';
-import type { AnthropicUsage } from './wire-types.ts';
 
 /** Counts that are not non-negative integers (e.g. negative ones) count as 0. */
 function count(value: unknown): number {

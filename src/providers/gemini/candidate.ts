@@ -1,9 +1,10 @@
 import type { Citation, StreamEvent } from '../../core/types.ts';
+import type { GeminiCandidate, GeminiCitationSource, GeminiPart } from '../../protocols/gemini.ts';
+import { ContentBlocks } from '../content-blocks.ts';
 import { mapGeminiFinishReason } from './finish-reason.ts';
 import { newToolCallId } from './ids.ts';
 import { fromGeminiLogprobs } from './logprobs.ts';
 import { PartialArgs } from './partial-args.ts';
-import type { GeminiCandidate, GeminiCitationSource, GeminiPart } from './wire-types.ts';
 
 /**
  * The state of one choice across a stream (or of one candidate of a response): tool calls are
@@ -17,8 +18,11 @@ export class CandidateState {
   private sawToolCalls = false;
   private openCall: { index: number; args: PartialArgs } | undefined;
   private readonly citations = new Set<string>();
+  private readonly blocks: ContentBlocks;
 
-  constructor(readonly choice: number) {}
+  constructor(readonly choice: number) {
+    this.blocks = new ContentBlocks(choice);
+  }
 
   /** Events for one candidate of one GenerateContentResponse. */
   fromCandidate(candidate: GeminiCandidate): StreamEvent[] {
@@ -35,6 +39,7 @@ export class CandidateState {
   /** Finishes the choice (closing a call still streaming its arguments). */
   finish(raw: string, events: StreamEvent[]): void {
     this.closeCall(events);
+    this.blocks.leave(events);
     if (this.finished) return;
     this.finished = true;
     events.push({ type: 'finish', choice: this.choice, reason: mapGeminiFinishReason(raw, this.sawToolCalls) });
@@ -43,6 +48,7 @@ export class CandidateState {
   /** A response without finishReason (non-streaming only): tool_calls when it called tools, else other. */
   finishUnreported(events: StreamEvent[]): void {
     this.closeCall(events);
+    this.blocks.leave(events);
     if (this.finished) return;
     this.finished = true;
     events.push({
@@ -61,6 +67,7 @@ export class CandidateState {
     const signature = part.thoughtSignature;
     if (typeof part.text === 'string' && part.thought === true) {
       if (part.text !== '' || signature !== undefined) {
+        this.blocks.enter('reasoning', events);
         events.push(
           signature === undefined
             ? { type: 'reasoning-delta', choice, text: part.text }
@@ -69,9 +76,15 @@ export class CandidateState {
       }
       return;
     }
-    if (typeof part.text === 'string' && part.text !== '') events.push({ type: 'text-delta', choice, text: part.text });
+    if (typeof part.text === 'string' && part.text !== '') {
+      this.blocks.enter('text', events);
+      events.push({ type: 'text-delta', choice, text: part.text });
+    }
     // A signature on a text part (often an empty final one) is kept as signature-only reasoning.
-    if (signature !== undefined) events.push({ type: 'reasoning-delta', choice, signature });
+    if (signature !== undefined) {
+      this.blocks.enter('reasoning', events);
+      events.push({ type: 'reasoning-delta', choice, signature });
+    }
   }
 
   /**
@@ -88,6 +101,7 @@ export class CandidateState {
       return;
     }
     if (call.name === undefined) return;
+    this.blocks.leave(events);
     const index = this.toolCount++;
     this.sawToolCalls = true;
     const start: StreamEvent = {

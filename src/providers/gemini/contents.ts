@@ -1,4 +1,5 @@
 import type { Message } from '../../core/types.ts';
+import type { GeminiContent, GeminiPart } from '../../protocols/gemini.ts';
 import type { Adjustments } from './adjustments.ts';
 import {
   type PartContext,
@@ -7,7 +8,6 @@ import {
   toGeminiUserParts,
 } from './message-parts.ts';
 import type { GeminiModelTraits } from './models.ts';
-import type { GeminiContent, GeminiPart } from './wire-types.ts';
 
 export interface GeminiConversation {
   systemInstruction?: GeminiContent;

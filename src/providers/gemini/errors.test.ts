@@ -7,9 +7,12 @@ import {
   loadJsGenaiRecording,
   loadVercelJson,
 } from '../../../test/support/fixtures.ts';
+import { geminiTarget } from '../../../test/support/providers/gemini/test-helpers.ts';
+import type { GatewayError } from '../../core/errors.ts';
+import { openAIErrorFields as fields } from '../../surfaces/openai-chat/error-vocabulary.ts';
 import { renderOpenAIError } from '../../surfaces/openai-chat/render-error.ts';
 import { geminiAdapter } from './index.ts';
-import { geminiTarget } from './test-helpers.ts';
+import { GeminiStreamParser } from './stream.ts';
 
 const FB = 'gemini/firebase-vertexai-sdk-test-data';
 const parse = (status: number, body: string, headers: Record<string, string> = {}) =>
@@ -19,11 +22,14 @@ const firebase = (rel: string) => {
   return parse(mock.status, mock.body.toString('utf8'));
 };
 
+/** The `retry-after` header an OpenAI client would see. */
+const retryAfterHeader = (error: GatewayError) => renderOpenAIError(error, 'r').headers['retry-after'];
+
 describe('Gemini errors', () => {
   it('400 INVALID_ARGUMENT / API_KEY_INVALID → 401 invalid_api_key (the SDK raises AuthenticationError)', () => {
     const error = firebase('googleai/unary-failure-api-key.json');
     assert.deepEqual(
-      [error.status, error.code, error.wireCode, error.type, error.retryable, error.upstreamStatus],
+      [error.status, error.code, fields(error).code, fields(error).type, error.retryable, error.upstreamStatus],
       [401, 'invalid_api_key', 'invalid_api_key', 'INVALID_ARGUMENT', false, 400],
     );
     assert.equal(error.message, 'API key not valid. Please pass a valid API key.');
@@ -43,7 +49,7 @@ describe('Gemini errors', () => {
     const [recorded] = loadVercelJson('gemini/vercel-ai/google-429-retry-info.json');
     const error = parse(429, recorded?.body.toString('utf8') ?? '');
     assert.deepEqual(
-      [error.status, error.code, error.retryable, error.retryAfter],
+      [error.status, error.code, error.retryable, retryAfterHeader(error)],
       [429, 'rate_limit_exceeded', true, '35'],
     );
     const issue = JSON.stringify({
@@ -57,19 +63,19 @@ describe('Gemini errors', () => {
         ],
       },
     });
-    assert.equal(parse(429, issue).retryAfter, '47');
-    assert.equal(parse(429, issue, { 'retry-after': '5' }).retryAfter, '5');
+    assert.equal(parse(429, issue).retryAfterMs, 47_000);
+    assert.equal(parse(429, issue, { 'retry-after': '5' }).retryAfterMs, 5000);
     assert.equal(renderOpenAIError(parse(429, issue), 'r').headers['retry-after'], '47');
     const vertex = firebase('vertexai/unary-failure-quota-exceeded.json');
     assert.deepEqual(
-      [vertex.status, vertex.code, vertex.retryable, vertex.retryAfter],
+      [vertex.status, vertex.code, vertex.retryable, retryAfterHeader(vertex)],
       [429, 'rate_limit_exceeded', true, undefined],
     );
   });
 
   it('404 NOT_FOUND → model_not_found (also on the alt=sse endpoint, JSON body despite text/event-stream)', () => {
     const unknown = firebase('googleai/unary-failure-unknown-model.json');
-    assert.deepEqual([unknown.status, unknown.code, unknown.wireCode], [404, 'model_not_found', 'model_not_found']);
+    assert.deepEqual([unknown.status, unknown.code, fields(unknown).code], [404, 'model_not_found', 'model_not_found']);
     const recording = loadJsGenaiRecording(
       'gemini/js-genai/Chats_Tests_sendMessage_Send_message_stream_with_error.json',
     );
@@ -86,7 +92,7 @@ describe('Gemini errors', () => {
   it('403 PERMISSION_DENIED stays 403 with the ErrorInfo reason as code', () => {
     const disabled = firebase('googleai/unary-failure-generativelanguage-api-not-enabled.json');
     assert.deepEqual(
-      [disabled.status, disabled.type, disabled.wireCode, disabled.retryable],
+      [disabled.status, fields(disabled).type, fields(disabled).code, disabled.retryable],
       [403, 'PERMISSION_DENIED', 'SERVICE_DISABLED', false],
     );
     assert.equal(firebase('vertexai/unary-failure-iam-permission-denied.json').status, 403);
@@ -100,7 +106,7 @@ describe('Gemini errors', () => {
       const [recorded] = loadVercelJson(rel);
       const body = recorded?.body.toString('utf8') ?? '';
       const error = parse(400, body);
-      assert.deepEqual([error.status, error.code, error.type], [400, 'invalid_request', 'INVALID_ARGUMENT']);
+      assert.deepEqual([error.status, error.code, fields(error).type], [400, 'invalid_request', 'INVALID_ARGUMENT']);
       assert.equal(error.message, (JSON.parse(body) as { error: { message: string } }).error.message);
     }
   });
@@ -110,7 +116,7 @@ describe('Gemini errors', () => {
       503,
       '{"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}',
     );
-    assert.deepEqual([unavailable.status, unavailable.code, unavailable.retryable], [503, 'upstream_error', true]);
+    assert.deepEqual([unavailable.status, unavailable.code, unavailable.retryable], [503, 'overloaded', true]);
     const cancelled = parse(
       499,
       '{"error":{"code":499,"message":"The operation was cancelled.","status":"CANCELLED"}}',
@@ -154,19 +160,23 @@ describe('Gemini errors', () => {
     const error = geminiAdapter.parseError(403, body, {}, geminiTarget({ apiKey: key }));
     const rendered = renderOpenAIError(error, 'req_1').body;
     assert.ok(!rendered.includes(key), rendered);
-    assert.ok(!String(error.wireCode).includes(key), `wireCode: ${error.wireCode}`);
-    assert.ok(!error.type.includes(key), `type: ${error.type}`);
+    assert.ok(!String(error.upstreamCode).includes(key), `upstreamCode: ${error.upstreamCode}`);
+    assert.ok(!String(error.upstreamType).includes(key), `upstreamType: ${error.upstreamType}`);
   });
 
   it('a mid-stream error event keeps the mapped status', () => {
-    const parser = geminiAdapter.createStreamParser(geminiTarget());
+    const parser = new GeminiStreamParser(geminiTarget());
     const events = parser.push({
       event: undefined,
       data: '[{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}]',
     });
-    assert.deepEqual(events, [
-      { type: 'error', error: { code: 'rate_limit_exceeded', message: 'quota', status: 429 } },
-    ]);
+    assert.equal(events.length, 1);
+    const [event] = events;
+    assert.ok(event?.type === 'error');
+    assert.deepEqual(
+      [event.error.code, fields(event.error).code, event.error.message, event.error.status],
+      ['rate_limit_exceeded', 'rate_limit_exceeded', 'quota', 429],
+    );
     assert.deepEqual(parser.push({ event: undefined, data: '{"candidates":[]}' }), []);
     assert.deepEqual(parser.end(), []);
   });

@@ -1,7 +1,7 @@
-import { type ErrorCode, GatewayError, isRetryableStatus } from '../../core/errors.ts';
+import { type ErrorCode, GatewayError } from '../../core/errors.ts';
 import { isRecord, tryParseJson } from '../../lib/json.ts';
-import { redactOptional, redactSecrets } from '../../lib/redact.ts';
-import { retryAfterSeconds } from '../openai-compatible/errors.ts';
+import { redactSecrets } from '../../lib/redact.ts';
+import { upstreamRetryFacts } from '../../upstream/retry-after.ts';
 import type { DeploymentTarget } from '../types.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -13,13 +13,14 @@ type Headers = Record<string, string | string[] | undefined>;
  * `alt=sse` endpoint that announced `text/event-stream` (js-genai recording).
  *
  * - 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID (Gemini's answer to a bad key) and
- *   401 UNAUTHENTICATED → 401 `invalid_api_key`, so OpenAI SDKs raise AuthenticationError.
- * - 404 NOT_FOUND → `model_not_found`. 403 PERMISSION_DENIED stays 403.
- * - 429 RESOURCE_EXHAUSTED → `rate_limit_exceeded`; RetryInfo.retryDelay ("47s") → retry-after "47"
+ *   401 UNAUTHENTICATED → 401 `invalid_api_key`, so SDKs raise their authentication error.
+ * - 404 NOT_FOUND → `model_not_found`. 403 PERMISSION_DENIED stays 403 (`permission_denied`).
+ * - 429 RESOURCE_EXHAUSTED → `rate_limit_exceeded`; RetryInfo.retryDelay ("47s") is the retry hint
  *   (a `retry-after` header, when present, wins).
- * - 5xx stay as they are and are retryable; statuses outside 400-599 (499 CANCELLED) become 502.
- * - `type` carries Gemini's status (INVALID_ARGUMENT, …); `code` the OpenAI code for the cases
- *   above, else the ErrorInfo reason. API keys are redacted from messages (they can appear in URLs).
+ * - 5xx stay as they are and are retryable (503 `overloaded`, 504 `upstream_timeout`); statuses
+ *   outside 400-599 (499 CANCELLED) become 502.
+ * - `upstreamType` is Gemini's status (INVALID_ARGUMENT, …), `upstreamCode` the ErrorInfo reason.
+ *   API keys are redacted from every field (they can appear in URLs).
  */
 export function parseGeminiError(
   status: number,
@@ -46,57 +47,47 @@ export function fromGeminiErrorPayload(
     typeof error?.message === 'string' && error.message
       ? error.message
       : rawBody.trim().slice(0, 500) || `upstream answered HTTP ${upstreamStatus}`;
-  const message = redactSecrets(rawMessage, [target.apiKey]).replace(/\b(key=)[^&\s"')]+/gi, '$1[redacted]');
+  const secrets = [target.apiKey];
+  const message = redactSecrets(rawMessage, secrets).replace(/\b(key=)[^&\s"')]+/gi, '$1[redacted]');
   const keyInvalid = reason === 'API_KEY_INVALID' || upstreamStatus === 401 || rpcStatus === 'UNAUTHENTICATED';
   const status = keyInvalid
     ? 401
     : upstreamStatus >= 400 && upstreamStatus <= 599 && upstreamStatus !== 499
       ? upstreamStatus
       : 502;
-  const code = codeFor(status, keyInvalid, message);
-  const options = {
+  const retry = upstreamRetryFacts(status, headers);
+  return new GatewayError(canonicalCode(status, keyInvalid, message), message, {
     status,
-    type: redactSecrets(rpcStatus ?? (status >= 500 ? 'upstream_error' : 'invalid_request_error'), [target.apiKey]),
-    param: null,
-    // The ErrorInfo reason is the upstream's text too: it may echo the key like the message.
-    wireCode: redactOptional(wireCodeFor(code, typeof reason === 'string' ? reason : null), [target.apiKey]),
     provider: target.providerName,
+    upstreamFormat: 'gemini',
     upstreamStatus,
-    retryable: isRetryableStatus(status),
-  };
-  const retryAfter = retryAfterSeconds(headers) ?? retryDelaySeconds(details);
-  if (retryAfter !== undefined) Object.assign(options, { retryAfter });
-  return new GatewayError(code, message, options);
+    upstreamType: rpcStatus === undefined ? undefined : redactSecrets(rpcStatus, secrets),
+    // The ErrorInfo reason is the upstream's text too: it may echo the key like the message.
+    upstreamCode: typeof reason === 'string' ? redactSecrets(reason, secrets) : undefined,
+    retryable: retry.retryable,
+    retryAfterMs: retry.retryAfterMs ?? retryDelayMs(details),
+  });
 }
 
-function codeFor(status: number, keyInvalid: boolean, message: string): ErrorCode {
+function canonicalCode(status: number, keyInvalid: boolean, message: string): ErrorCode {
   if (keyInvalid) return 'invalid_api_key';
+  if (status === 403) return 'permission_denied';
   if (status === 404) return 'model_not_found';
   if (status === 429) return 'rate_limit_exceeded';
+  if (status === 503) return 'overloaded';
+  if (status === 504) return 'upstream_timeout';
   if (status >= 500) return 'upstream_error';
   if (/exceeds the maximum number of tokens|input token count .* exceeds/i.test(message))
     return 'context_length_exceeded';
   return 'invalid_request';
 }
 
-function wireCodeFor(code: ErrorCode, reason: string | null): string | null {
-  if (
-    code === 'invalid_api_key' ||
-    code === 'model_not_found' ||
-    code === 'rate_limit_exceeded' ||
-    code === 'context_length_exceeded'
-  ) {
-    return code;
-  }
-  return reason;
-}
-
 /** RetryInfo.retryDelay is a google.protobuf.Duration in JSON form: "47s", "1.5s". */
-function retryDelaySeconds(details: Array<Record<string, unknown>>): string | undefined {
+function retryDelayMs(details: Array<Record<string, unknown>>): number | undefined {
   const info = details.find((d) => String(d['@type']).endsWith('google.rpc.RetryInfo'));
   const delay = info?.retryDelay;
   const match = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay) : null;
-  return match ? String(Math.ceil(Number(match[1]))) : undefined;
+  return match ? Number(match[1]) * 1000 : undefined;
 }
 
 function parseErrorBody(body: string): unknown {

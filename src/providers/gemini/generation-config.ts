@@ -1,9 +1,9 @@
 import type { ChatRequest, JsonObject } from '../../core/types.ts';
+import type { GeminiGenerationConfig } from '../../protocols/gemini.ts';
 import type { Adjustments } from './adjustments.ts';
 import type { GeminiModelTraits } from './models.ts';
 import { toGeminiThinkingConfig } from './reasoning.ts';
 import { toGeminiJsonSchema, toGeminiSchema } from './schema.ts';
-import type { GeminiGenerationConfig } from './wire-types.ts';
 
 /** Gemini takes at most 5 stop sequences (GEM-PROTO `stop_sequences`). */
 export const MAX_STOP_SEQUENCES = 5;

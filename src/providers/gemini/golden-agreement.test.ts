@@ -5,9 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { splitSseFrames } from '../../../test/support/replay-common.ts';
-import { collect } from '../../core/collect.ts';
-import { geminiAdapter } from './index.ts';
 import {
   geminiTarget,
   recordedStreamFixtures,
@@ -16,7 +13,10 @@ import {
   stableResult,
   streamBody,
   withStableIds,
-} from './test-helpers.ts';
+} from '../../../test/support/providers/gemini/test-helpers.ts';
+import { splitSseFrames } from '../../../test/support/replay-common.ts';
+import { collect } from '../../core/collect.ts';
+import { geminiAdapter } from './index.ts';
 
 const STREAM_FIXTURES = recordedStreamFixtures();
 const MID_STREAM_ERROR = 'gemini/firebase-vertexai-sdk-test-data/vertexai/streaming-failure-error-mid-stream.txt';

@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FB, UNARY } from '../../../test/support/providers/gemini/golden-unary-expectations.ts';
+import { geminiTarget, recordedUnaryBodies } from '../../../test/support/providers/gemini/test-helpers.ts';
 import type { OpenAIChatCompletion } from '../../protocols/openai-chat.ts';
 import { toOpenAIChatCompletion } from '../../surfaces/openai-chat/render-response.ts';
-import { FB, UNARY } from './golden-unary-expectations.ts';
 import { geminiAdapter } from './index.ts';
-import { geminiTarget, recordedUnaryBodies } from './test-helpers.ts';
 
 function render(body: string): OpenAIChatCompletion {
   return toOpenAIChatCompletion(geminiAdapter.parseResponse(JSON.parse(body) as unknown, geminiTarget()));

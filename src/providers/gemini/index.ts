@@ -1,3 +1,4 @@
+import { sseStreamParser } from '../sse-parser.ts';
 import type { DeploymentCapabilities, ProviderAdapter } from '../types.ts';
 import { parseGeminiError } from './errors.ts';
 import { buildGeminiRequest } from './request.ts';
@@ -8,12 +9,13 @@ import { GeminiStreamParser } from './stream.ts';
 export const geminiAdapter: ProviderAdapter = {
   type: 'gemini',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+  wireFormat: 'gemini',
   /** GenerationConfig.candidateCount takes 1-8. */
   maxChoicesPerRequest: 8,
   modelInUrlPath: true,
   capabilitiesFor: (): DeploymentCapabilities => ({}),
   buildRequest: buildGeminiRequest,
   parseResponse: fromGeminiResponse,
-  createStreamParser: (target) => new GeminiStreamParser(target),
+  createStreamParser: (target, options) => sseStreamParser(new GeminiStreamParser(target), options),
   parseError: parseGeminiError,
 };

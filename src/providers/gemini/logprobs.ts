@@ -1,5 +1,5 @@
 import type { ChoiceLogprobs, TokenLogprob } from '../../core/types.ts';
-import type { GeminiLogprobCandidate, GeminiLogprobsResult } from './wire-types.ts';
+import type { GeminiLogprobCandidate, GeminiLogprobsResult } from '../../protocols/gemini.ts';
 
 /**
  * `logprobsResult` → OpenAI logprobs: one entry per chosen token, with the top candidates of the

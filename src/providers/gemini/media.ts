@@ -1,6 +1,6 @@
 import type { AudioPart, FilePart, ImagePart } from '../../core/types.ts';
+import type { GeminiPart } from '../../protocols/gemini.ts';
 import type { Adjustments } from './adjustments.ts';
-import type { GeminiPart } from './wire-types.ts';
 
 /** MIME types by file extension, for URLs sent as `fileData` (Gemini wants a mimeType; PK-G guesses the same way). */
 const MIME_BY_EXTENSION: Record<string, string> = {

@@ -1,10 +1,11 @@
+import { assertNever } from '../../core/assert-never.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { JsonObject, JsonValue, Message, Part, ToolResultPart } from '../../core/types.ts';
 import { tryParseJson } from '../../lib/json.ts';
+import type { GeminiPart } from '../../protocols/gemini.ts';
 import type { Adjustments } from './adjustments.ts';
 import { toGeminiAudioPart, toGeminiFilePart, toGeminiImagePart } from './media.ts';
 import type { GeminiModelTraits } from './models.ts';
-import type { GeminiPart } from './wire-types.ts';
 
 /**
  * The documented sentinel for a replayed Gemini 3 function call whose thoughtSignature was lost
@@ -42,8 +43,12 @@ export function toGeminiUserParts(parts: Part[], ctx: PartContext): GeminiPart[]
         if (file) out.push(file);
         break;
       }
-      default:
+      case 'reasoning':
+      case 'tool-call':
+      case 'tool-result':
         break;
+      default:
+        assertNever(part, 'part');
     }
   });
   return out;

@@ -1,4 +1,4 @@
-import type { GeminiThinkingLevel } from './wire-types.ts';
+import type { GeminiThinkingLevel } from '../../protocols/gemini.ts';
 
 /**
  * What llmux knows about a Gemini model name. Anything not listed here falls back to the most

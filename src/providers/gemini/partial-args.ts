@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../../core/types.ts';
-import type { GeminiPartialArg } from './wire-types.ts';
+import type { GeminiPartialArg } from '../../protocols/gemini.ts';
 
 /**
  * Rebuilds the arguments of a call streamed with Vertex `streamFunctionCallArguments`: fragments

@@ -1,7 +1,7 @@
 import type { ReasoningEffort, ReasoningSettings } from '../../core/types.ts';
+import type { GeminiThinkingConfig, GeminiThinkingLevel } from '../../protocols/gemini.ts';
 import type { Adjustments } from './adjustments.ts';
 import type { GeminiModelTraits } from './models.ts';
-import type { GeminiThinkingConfig, GeminiThinkingLevel } from './wire-types.ts';
 
 /**
  * `reasoning_effort` → `generationConfig.thinkingConfig`.

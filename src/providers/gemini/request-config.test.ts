@@ -1,9 +1,9 @@
 /** Tools, tool_choice, generationConfig, URL and headers of the Gemini request, field by field. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { buildBody } from '../../../test/support/providers/gemini/test-helpers.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { OpenAITool } from '../../protocols/openai-chat.ts';
-import { buildBody } from './test-helpers.ts';
 
 const user = [{ role: 'user' as const, content: 'Hi' }];
 const weather: OpenAITool = {

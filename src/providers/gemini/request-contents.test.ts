@@ -1,10 +1,10 @@
 /** OpenAI messages → Gemini systemInstruction/contents, field by field (built from real OpenAI bodies). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { buildBody } from '../../../test/support/providers/gemini/test-helpers.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { OpenAIMessage } from '../../protocols/openai-chat.ts';
 import type { DeploymentTarget } from '../types.ts';
-import { buildBody } from './test-helpers.ts';
 
 const contentsOf = (messages: OpenAIMessage[], target: Partial<DeploymentTarget> = {}) =>
   buildBody({ messages }, target);

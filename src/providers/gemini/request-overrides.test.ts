@@ -1,7 +1,7 @@
 /** provider_options.gemini (client) and bodyOverrides (deployment): merge and precedence. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildBody } from './test-helpers.ts';
+import { buildBody } from '../../../test/support/providers/gemini/test-helpers.ts';
 
 const user = [{ role: 'user' as const, content: 'Hi' }];
 const tool = {

@@ -1,14 +1,14 @@
 /**
  * Every key of every request the adapter builds is a field of the v1beta protos
- * (../shared/fixtures/specs/gemini-v1beta-protos), and recorded requests of real clients are reproduced.
+ * (test/fixtures/specs/gemini-v1beta-protos), and recorded requests of real clients are reproduced.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fixturePath, loadCassette, loadJsGenaiRecording } from '../../../test/support/fixtures.ts';
+import { loadProtoMessages, unknownFields } from '../../../test/support/providers/gemini/proto-schema.ts';
+import { buildBody } from '../../../test/support/providers/gemini/test-helpers.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
-import { loadProtoMessages, unknownFields } from './proto-schema.ts';
-import { buildBody } from './test-helpers.ts';
 
 const messages = loadProtoMessages(fixturePath('specs/gemini-v1beta-protos'));
 /**

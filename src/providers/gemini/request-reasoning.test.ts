@@ -1,8 +1,8 @@
 /** reasoning_effort → thinkingConfig (the table in reasoning.ts), per model family. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { buildBody } from '../../../test/support/providers/gemini/test-helpers.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { buildBody } from './test-helpers.ts';
 
 const user = [{ role: 'user' as const, content: 'Hi' }];
 const thinking = (model: string, effort: string, dropUnsupported = false) => {

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest, JsonObject, JsonValue } from '../../core/types.ts';
+import type { GeminiRequest } from '../../protocols/gemini.ts';
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
 import { Adjustments } from './adjustments.ts';
 import { toGeminiContents } from './contents.ts';
@@ -7,7 +8,6 @@ import { toGeminiGenerationConfig } from './generation-config.ts';
 import { mergeGeminiBody } from './merge.ts';
 import { geminiModelTraits } from './models.ts';
 import { toGeminiToolConfig, toGeminiTools } from './tools.ts';
-import type { GeminiRequest } from './wire-types.ts';
 
 /** Canonical request → the Gemini `generateContent` body (before provider options and overrides). */
 export function toGeminiRequest(
@@ -83,7 +83,7 @@ export function geminiUrl(baseUrl: string, model: string, stream: boolean): stri
   if (segments.some((segment) => segment === '.' || segment === '..')) {
     throw new GatewayError('invalid_request', `Invalid value for 'model': '${model}' has '.' or '..' path segments.`, {
       param: 'model',
-      wireCode: 'invalid_value',
+      reason: 'invalid_value',
     });
   }
   const encoded = segments.map(encodeURIComponent).join('/');

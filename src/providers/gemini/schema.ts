@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../../core/types.ts';
-import type { GeminiSchema } from './wire-types.ts';
+import type { GeminiSchema } from '../../protocols/gemini.ts';
 
 /**
  * JSON Schema (what OpenAI clients send) → Gemini's schemas.

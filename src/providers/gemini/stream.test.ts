@@ -5,15 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  chunksOf,
+  completionOf,
+  foldChunks,
+  geminiTarget,
+} from '../../../test/support/providers/gemini/test-helpers.ts';
 import { collect } from '../../core/collect.ts';
 import type { StreamEvent } from '../../core/types.ts';
 import { geminiAdapter } from './index.ts';
 import { PartialArgs } from './partial-args.ts';
-import { chunksOf, completionOf, foldChunks, geminiTarget } from './test-helpers.ts';
+import { GeminiStreamParser } from './stream.ts';
 import { fromGeminiUsage } from './usage.ts';
 
 function feed(payloads: unknown[]): StreamEvent[] {
-  const parser = geminiAdapter.createStreamParser(geminiTarget());
+  const parser = new GeminiStreamParser(geminiTarget());
   const events = payloads.flatMap((payload) => parser.push({ event: undefined, data: JSON.stringify(payload) }));
   return [...events, ...parser.end()];
 }
@@ -201,7 +207,7 @@ describe('Gemini stream parser', () => {
   });
 
   it('a body that is not JSON, or a JSON scalar, is an upstream_bad_response', () => {
-    const parser = geminiAdapter.createStreamParser(geminiTarget());
+    const parser = new GeminiStreamParser(geminiTarget());
     assert.throws(() => parser.push({ event: undefined, data: 'not json' }), { code: 'upstream_bad_response' });
     assert.throws(() => parser.push({ event: undefined, data: '42' }), { code: 'upstream_bad_response' });
     assert.throws(() => geminiAdapter.parseResponse({}, geminiTarget()), { code: 'upstream_bad_response' });

@@ -2,13 +2,14 @@ import { GatewayError } from '../../core/errors.ts';
 import type { StreamEvent } from '../../core/types.ts';
 import { isRecord, tryParseJson } from '../../lib/json.ts';
 import type { SseEvent } from '../../lib/sse-types.ts';
-import type { DeploymentTarget, StreamParser } from '../types.ts';
+import type { GeminiResponse } from '../../protocols/gemini.ts';
+import type { SseEventParser } from '../sse-parser.ts';
+import type { DeploymentTarget } from '../types.ts';
 import { CandidateState } from './candidate.ts';
 import { errorObject, fromGeminiErrorPayload } from './errors.ts';
 import { mapGeminiBlockReason } from './finish-reason.ts';
 import { newResponseId } from './ids.ts';
 import { fromGeminiUsage } from './usage.ts';
-import type { GeminiResponse } from './wire-types.ts';
 
 /**
  * `streamGenerateContent?alt=sse` → canonical events. Every SSE event is a whole
@@ -24,7 +25,7 @@ import type { GeminiResponse } from './wire-types.ts';
  * - A JSON-array body (the stream endpoint without alt=sse) is taken element by element.
  * - `end()` throws `upstream_bad_response` when a choice never got its finishReason (cut stream).
  */
-export class GeminiStreamParser implements StreamParser {
+export class GeminiStreamParser implements SseEventParser {
   private started = false;
   private failed = false;
   private blocked = false;
@@ -119,10 +120,7 @@ export class GeminiStreamParser implements StreamParser {
 
   private fail(payload: unknown): StreamEvent[] {
     this.failed = true;
-    const error = fromGeminiErrorPayload(payload, 200, this.target);
-    return [
-      { type: 'error', error: { code: error.wireCode ?? error.code, message: error.message, status: error.status } },
-    ];
+    return [{ type: 'error', error: fromGeminiErrorPayload(payload, 200, this.target) }];
   }
 }
 

@@ -1,8 +1,8 @@
 import type { ChatRequest, JsonObject } from '../../core/types.ts';
+import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from '../../protocols/gemini.ts';
 import type { Adjustments } from './adjustments.ts';
 import type { GeminiModelTraits } from './models.ts';
 import { toGeminiJsonSchema, toGeminiSchema } from './schema.ts';
-import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from './wire-types.ts';
 
 /**
  * `tools` → one Tool with all `functionDeclarations`. Parameters go as plain JSON Schema in

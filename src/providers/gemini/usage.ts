@@ -1,6 +1,6 @@
-import type { JsonValue, Usage } from '../../core/types.ts';
+import type { Usage } from '../../core/types.ts';
+import type { GeminiModalityTokenCount, GeminiUsageMetadata } from '../../protocols/gemini.ts';
 import { tokenCount } from '../token-count.ts';
-import type { GeminiModalityTokenCount, GeminiUsageMetadata } from './wire-types.ts';
 
 /**
  * `usageMetadata` → canonical usage. The rule (OpenAI's own: prompt_tokens counts cached input,
@@ -32,7 +32,7 @@ export function fromGeminiUsage(usage: GeminiUsageMetadata): Usage {
     inputTokens: prompt + toolUse,
     outputTokens: thoughtsIncluded ? candidates : candidates + thoughts,
     estimated: false,
-    raw: usage as unknown as JsonValue,
+    raw: usage,
   };
   const cached = tokenCount(usage.cachedContentTokenCount);
   if (cached !== undefined) out.cachedInputTokens = cached;

@@ -1,6 +1,7 @@
 /** OpenAI-compatible error bodies → GatewayError: every upstream-written field is redacted. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { openAIErrorFields } from '../../surfaces/openai-chat/error-vocabulary.ts';
 import type { DeploymentTarget } from '../types.ts';
 import { parseOpenAIError } from './errors.ts';
 
@@ -22,9 +23,9 @@ describe('OpenAI-compatible errors', () => {
     const error = parseOpenAIError(400, body, {}, target);
     for (const [field, value] of Object.entries({
       message: error.message,
-      type: error.type,
+      type: error.upstreamType,
       param: error.param,
-      code: error.wireCode,
+      code: error.upstreamCode,
     })) {
       assert.ok(typeof value === 'string' && !value.includes(KEY), `${field}: ${value}`);
       assert.ok(value.includes('[redacted]'), `${field} says what was removed: ${value}`);
@@ -37,8 +38,9 @@ describe('OpenAI-compatible errors', () => {
       error: { message: 'too long', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' },
     });
     const error = parseOpenAIError(400, body, {}, target);
+    const fields = openAIErrorFields(error);
     assert.deepEqual(
-      [error.code, error.type, error.param, error.wireCode],
+      [error.code, fields.type, fields.param, fields.code],
       ['context_length_exceeded', 'invalid_request_error', 'messages', 'context_length_exceeded'],
     );
   });

@@ -1,9 +1,13 @@
-import { type ErrorCode, GatewayError, isRetryableStatus } from '../../core/errors.ts';
-import { headerValue, isRecord, tryParseJson } from '../../lib/json.ts';
+import { type ErrorCode, GatewayError } from '../../core/errors.ts';
+import { isRecord, tryParseJson } from '../../lib/json.ts';
 import { redactOptional, redactSecrets } from '../../lib/redact.ts';
+import { upstreamRetryFacts } from '../../upstream/retry-after.ts';
 import type { DeploymentTarget } from '../types.ts';
 
-/** Upstream error body → GatewayError with the upstream status, message, type, param and code kept. */
+/**
+ * An OpenAI-style error body (`{error: {message, type, param, code}}`) → GatewayError with a
+ * canonical code; the upstream's status, message, type, param and code are kept as it sent them.
+ */
 export function parseOpenAIError(
   status: number,
   body: string,
@@ -16,39 +20,31 @@ export function parseOpenAIError(
     typeof error?.message === 'string'
       ? error.message
       : body.trim().slice(0, 500) || `upstream answered HTTP ${status}`;
-  const wireCode = typeof error?.code === 'string' ? error.code : null;
-  // Every field the upstream wrote is shown to the client: an upstream may echo the key in any of them.
+  const upstreamCode = typeof error?.code === 'string' ? error.code : undefined;
+  // Every field the upstream wrote may reach the client: an upstream may echo the key in any of them.
   const secrets = [target.apiKey];
-  const options = {
+  return new GatewayError(canonicalCode(status, upstreamCode), redactSecrets(rawMessage, secrets), {
     status,
-    type: redactSecrets(
-      typeof error?.type === 'string' ? error.type : status >= 500 ? 'upstream_error' : 'invalid_request_error',
-      secrets,
-    ),
-    param: typeof error?.param === 'string' ? redactSecrets(error.param, secrets) : null,
-    wireCode: redactOptional(wireCode, secrets),
+    param: redactOptional(typeof error?.param === 'string' ? error.param : null, secrets),
     provider: target.providerName,
+    upstreamFormat: 'openai-chat',
     upstreamStatus: status,
-    retryable: isRetryableStatus(status),
-  };
-  const retryAfter = retryAfterSeconds(headers);
-  if (retryAfter !== undefined) Object.assign(options, { retryAfter });
-  return new GatewayError(codeFor(status, wireCode), redactSecrets(rawMessage, secrets), options);
+    upstreamType: typeof error?.type === 'string' ? redactSecrets(error.type, secrets) : undefined,
+    upstreamCode: upstreamCode === undefined ? undefined : redactSecrets(upstreamCode, secrets),
+    ...upstreamRetryFacts(status, headers),
+  });
 }
 
-function codeFor(status: number, wireCode: string | null): ErrorCode {
-  if (wireCode === 'context_length_exceeded') return 'context_length_exceeded';
-  if (wireCode === 'content_policy_violation' || wireCode === 'content_filter') return 'content_policy_violation';
+function canonicalCode(status: number, upstreamCode: string | undefined): ErrorCode {
+  if (upstreamCode === 'context_length_exceeded') return 'context_length_exceeded';
+  if (upstreamCode === 'content_policy_violation' || upstreamCode === 'content_filter')
+    return 'content_policy_violation';
+  if (upstreamCode === 'insufficient_quota') return 'insufficient_quota';
+  if (status === 401) return 'invalid_api_key';
+  if (status === 403) return 'permission_denied';
   if (status === 404) return 'model_not_found';
   if (status === 429) return 'rate_limit_exceeded';
+  if (status === 504) return 'upstream_timeout';
   if (status >= 500) return 'upstream_error';
   return 'invalid_request';
-}
-
-/** `retry-after-ms` wins over `retry-after`; both are returned as whole seconds. */
-export function retryAfterSeconds(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const ms = Number(headerValue(headers, 'retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return String(Math.ceil(ms / 1000));
-  const value = headerValue(headers, 'retry-after');
-  return value === undefined || value === '' ? undefined : value;
 }

@@ -1,27 +1,59 @@
-import type { DeploymentCapabilities, ProviderAdapter } from '../types.ts';
+import type { GatewayError } from '../../core/errors.ts';
+import { sseStreamParser } from '../sse-parser.ts';
+import type { DeploymentCapabilities, DeploymentTarget, ProviderAdapter } from '../types.ts';
 import { parseOpenAIError } from './errors.ts';
+import type { OpenAIBodyHooks } from './hooks.ts';
+import { createOpenAIChatPassthrough } from './passthrough-hooks.ts';
 import { buildOpenAIRequest } from './request.ts';
 import { fromOpenAIChatCompletion } from './response.ts';
 import { OpenAIStreamParser } from './stream.ts';
+import { fromOpenAIUsage } from './usage.ts';
 
-export interface OpenAICompatibleOptions {
+export interface OpenAICompatibleOptions extends OpenAIBodyHooks {
   type: string;
   defaultBaseUrl: string;
   capabilitiesFor?: (model: string) => DeploymentCapabilities;
+  /**
+   * Ask for usage on streams (`stream_options.include_usage`). Default true; false for servers
+   * that reject `stream_options`. A deployment's `capabilities.streamUsage` overrides it.
+   */
+  streamUsage?: boolean;
+  /** Upstream error → GatewayError; default `parseOpenAIError`, which an override may call for the usual cases. */
+  parseError?: (
+    status: number,
+    body: string,
+    headers: Record<string, string | string[] | undefined>,
+    target: DeploymentTarget,
+  ) => GatewayError;
+  createTransport?: ProviderAdapter['createTransport'];
 }
+
+const defaultCapabilities = (): DeploymentCapabilities => ({ developerRoleUnsupported: true });
 
 /** The shared base for every OpenAI-format upstream; variants differ only by these hooks. */
 export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions): ProviderAdapter {
-  return {
+  const { transformRequestBody } = options;
+  const convertUsage = options.convertUsage ?? fromOpenAIUsage;
+  const baseCapabilities = options.capabilitiesFor ?? defaultCapabilities;
+  const adapter: ProviderAdapter = {
     type: options.type,
     defaultBaseUrl: options.defaultBaseUrl,
-    speaksOpenAIChat: true,
-    capabilitiesFor: options.capabilitiesFor ?? (() => ({ developerRoleUnsupported: true })),
-    buildRequest: buildOpenAIRequest,
-    parseResponse: (body) => fromOpenAIChatCompletion(body),
-    createStreamParser: () => new OpenAIStreamParser(),
-    parseError: parseOpenAIError,
+    wireFormat: 'openai-chat',
+    passthrough: createOpenAIChatPassthrough(options),
+    capabilitiesFor:
+      options.streamUsage === false
+        ? (model) => ({ ...baseCapabilities(model), streamUsage: false })
+        : baseCapabilities,
+    buildRequest: transformRequestBody
+      ? (request, target) => buildOpenAIRequest(request, target, transformRequestBody)
+      : buildOpenAIRequest,
+    parseResponse: (body) => fromOpenAIChatCompletion(body, convertUsage),
+    createStreamParser: (_target, parserOptions) =>
+      sseStreamParser(new OpenAIStreamParser(convertUsage), parserOptions),
+    parseError: options.parseError ?? parseOpenAIError,
   };
+  if (options.createTransport) adapter.createTransport = options.createTransport;
+  return adapter;
 }
 
 export const openAICompatibleAdapter = createOpenAICompatibleAdapter({
@@ -29,5 +61,4 @@ export const openAICompatibleAdapter = createOpenAICompatibleAdapter({
   defaultBaseUrl: 'http://127.0.0.1:8000/v1',
 });
 
-export { preparePassthroughBody } from './passthrough.ts';
-export { buildOpenAIHttpRequest } from './request.ts';
+export { parseOpenAIError } from './errors.ts';

@@ -1,19 +1,28 @@
 import type { OpenAIChatRequest, OpenAIMessage } from '../../protocols/openai-chat.ts';
 import type { DeploymentTarget } from '../types.ts';
+import type { TransformRequestBody } from './hooks.ts';
 
 /**
  * The fast path: an OpenAI client body forwarded to an OpenAI-compatible upstream. Only what must
- * change is touched: `model`, usage always requested on streams, and the per-deployment parameter
+ * change is touched: `model`, usage always requested on streams (unless the deployment's
+ * `streamUsage` is false: then no `stream_options` at all), and the per-deployment parameter
  * mapping (max_tokens → max_completion_tokens, developer → system). Unknown fields pass untouched.
  */
 export function preparePassthroughBody(
   body: OpenAIChatRequest,
   target: DeploymentTarget,
+  transform?: TransformRequestBody,
 ): { body: Record<string, unknown>; warnings: string[] } {
   const out: Record<string, unknown> = { ...body, model: target.model };
   const warnings: string[] = [];
-  if (body.stream === true) out.stream_options = { ...body.stream_options, include_usage: true };
   const caps = target.capabilities;
+  if (body.stream === true) {
+    if (caps.streamUsage !== false) out.stream_options = { ...body.stream_options, include_usage: true };
+    else if (body.stream_options !== undefined) {
+      delete out.stream_options;
+      warnings.push('stream_options not sent (the upstream does not take it)');
+    }
+  }
   if (caps.maxCompletionTokensOnly && body.max_tokens != null) {
     if (body.max_completion_tokens == null) out.max_completion_tokens = body.max_tokens;
     delete out.max_tokens;
@@ -24,5 +33,5 @@ export function preparePassthroughBody(
     warnings.push('developer messages sent as system');
   }
   if (target.bodyOverrides) Object.assign(out, target.bodyOverrides);
-  return { body: out, warnings };
+  return { body: transform ? transform(out, target) : out, warnings };
 }

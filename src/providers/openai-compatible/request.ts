@@ -1,6 +1,8 @@
+import { assertNever } from '../../core/assert-never.ts';
 import type { ChatRequest, Message, Part } from '../../core/types.ts';
 import type { OpenAIChatRequest, OpenAIContentPart, OpenAIMessage } from '../../protocols/openai-chat.ts';
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
+import type { TransformRequestBody } from './hooks.ts';
 import { preparePassthroughBody } from './passthrough.ts';
 
 /** Canonical request → OpenAI chat body (used when the client spoke another format). */
@@ -119,8 +121,12 @@ function toOpenAIContentPart(part: Part): OpenAIContentPart[] {
       if (part.filename !== undefined) file.filename = part.filename;
       return [{ type: 'file', file }];
     }
-    default:
+    case 'reasoning':
+    case 'tool-call':
+    case 'tool-result':
       return [];
+    default:
+      return assertNever(part, 'part');
   }
 }
 
@@ -141,7 +147,11 @@ export function buildOpenAIHttpRequest(body: unknown, target: DeploymentTarget):
 }
 
 /** Canonical request → upstream request for an OpenAI-compatible deployment. */
-export function buildOpenAIRequest(request: ChatRequest, target: DeploymentTarget): BuiltRequest {
-  const { body, warnings } = preparePassthroughBody(toOpenAIChatBody(request), target);
+export function buildOpenAIRequest(
+  request: ChatRequest,
+  target: DeploymentTarget,
+  transform?: TransformRequestBody,
+): BuiltRequest {
+  const { body, warnings } = preparePassthroughBody(toOpenAIChatBody(request), target, transform);
   return { request: buildOpenAIHttpRequest(body, target), warnings };
 }

@@ -1,30 +1,32 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatResult, ChoiceLogprobs, ChoiceResult, Citation, ReasoningPart } from '../../core/types.ts';
 import { isRecord } from '../../lib/json.ts';
-import type { OpenAIChatCompletion, OpenAIChoice, OpenAIReasoningDetail } from '../../protocols/openai-chat.ts';
+import type { OpenAIReasoningDetail } from '../../protocols/openai-chat.ts';
 import { mapOpenAIFinishReason } from './finish-reason.ts';
+import type { ConvertUsage } from './hooks.ts';
 import { fromOpenAIUsage } from './usage.ts';
+import type { UpstreamChatCompletion, UpstreamChoice } from './wire-types.ts';
 
 /** OpenAI `chat.completion` body → canonical result. */
-export function fromOpenAIChatCompletion(body: unknown): ChatResult {
+export function fromOpenAIChatCompletion(body: unknown, convertUsage: ConvertUsage = fromOpenAIUsage): ChatResult {
   if (!isRecord(body) || !Array.isArray(body.choices)) {
     throw new GatewayError('upstream_bad_response', 'upstream returned a body that is not a chat completion');
   }
-  const completion = body as unknown as OpenAIChatCompletion;
+  const completion = body as UpstreamChatCompletion;
   const result: ChatResult = {
     id: completion.id ?? '',
     model: completion.model ?? '',
     created: completion.created ?? 0,
     choices: completion.choices.map(fromOpenAIChoice),
   };
-  if (completion.usage) result.usage = fromOpenAIUsage(completion.usage);
+  if (completion.usage) result.usage = convertUsage(completion.usage);
   if (typeof completion.service_tier === 'string') result.serviceTier = completion.service_tier;
   if (typeof completion.system_fingerprint === 'string') result.systemFingerprint = completion.system_fingerprint;
   return result;
 }
 
-function fromOpenAIChoice(choice: OpenAIChoice): ChoiceResult {
-  const message = choice.message ?? { role: 'assistant', content: null, refusal: null };
+function fromOpenAIChoice(choice: UpstreamChoice): ChoiceResult {
+  const message = choice.message ?? {};
   return {
     index: choice.index ?? 0,
     text: typeof message.content === 'string' ? message.content : null,
@@ -32,9 +34,9 @@ function fromOpenAIChoice(choice: OpenAIChoice): ChoiceResult {
     reasoning: fromReasoning(message.reasoning_details, message.reasoning_content),
     toolCalls: (message.tool_calls ?? []).map((call) => ({
       type: 'tool-call' as const,
-      id: call.id,
-      name: call.function.name,
-      arguments: call.function.arguments,
+      id: call.id ?? '',
+      name: call.function?.name ?? '',
+      arguments: call.function?.arguments ?? '',
       ...(call.signature ? { signature: call.signature } : {}),
     })),
     citations: (message.annotations ?? []).flatMap(fromAnnotation),
@@ -44,7 +46,7 @@ function fromOpenAIChoice(choice: OpenAIChoice): ChoiceResult {
 }
 
 export function fromReasoning(
-  details: OpenAIReasoningDetail[] | undefined,
+  details: OpenAIReasoningDetail[] | null | undefined,
   text: string | null | undefined,
 ): ReasoningPart[] {
   if (details?.length) {

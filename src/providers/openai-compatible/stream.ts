@@ -2,21 +2,26 @@ import { GatewayError } from '../../core/errors.ts';
 import type { ChoiceLogprobs, StreamEvent } from '../../core/types.ts';
 import { isRecord, tryParseJson } from '../../lib/json.ts';
 import type { SseEvent } from '../../lib/sse-types.ts';
-import type { OpenAIChatChunk } from '../../protocols/openai-chat.ts';
-import type { StreamParser } from '../types.ts';
+import { ContentBlocks } from '../content-blocks.ts';
+import type { SseEventParser } from '../sse-parser.ts';
 import { mapOpenAIFinishReason } from './finish-reason.ts';
+import type { ConvertUsage } from './hooks.ts';
 import { fromOpenAIUsage } from './usage.ts';
+import type { UpstreamChatChunk } from './wire-types.ts';
 
-/** OpenAI `chat.completion.chunk` stream → canonical events. */
-export class OpenAIStreamParser implements StreamParser {
+/** OpenAI `chat.completion.chunk` stream → canonical events; text and reasoning block boundaries are synthesized. */
+export class OpenAIStreamParser implements SseEventParser {
   private started = false;
   private done = false;
   private readonly openToolCalls = new Set<string>();
+  private readonly blocks = new Map<number, ContentBlocks>();
+
+  constructor(private readonly convertUsage: ConvertUsage = fromOpenAIUsage) {}
 
   push(sse: SseEvent): StreamEvent[] {
     if (sse.data === '[DONE]') {
       this.done = true;
-      return [];
+      return this.leaveAll();
     }
     const parsed = tryParseJson(sse.data);
     if (!isRecord(parsed)) {
@@ -25,9 +30,9 @@ export class OpenAIStreamParser implements StreamParser {
     if (isRecord(parsed.error)) {
       const message = typeof parsed.error.message === 'string' ? parsed.error.message : 'upstream stream error';
       this.done = true;
-      return [{ type: 'error', error: { code: 'upstream_error', message, status: 502 } }];
+      return [{ type: 'error', error: new GatewayError('upstream_error', message) }];
     }
-    const chunk = parsed as unknown as OpenAIChatChunk;
+    const chunk = parsed as UpstreamChatChunk;
     const events: StreamEvent[] = [];
     if (!this.started && chunk.id) {
       this.started = true;
@@ -45,20 +50,28 @@ export class OpenAIStreamParser implements StreamParser {
       const index = choice.index ?? 0;
       const delta = choice.delta ?? {};
       if (typeof delta.reasoning_content === 'string' && delta.reasoning_content) {
+        this.blocksOf(index).enter('reasoning', events);
         events.push({ type: 'reasoning-delta', choice: index, text: delta.reasoning_content });
       }
-      if (typeof delta.content === 'string' && delta.content)
+      if (typeof delta.content === 'string' && delta.content) {
+        this.blocksOf(index).enter('text', events);
         events.push({ type: 'text-delta', choice: index, text: delta.content });
-      if (typeof delta.refusal === 'string' && delta.refusal)
+      }
+      if (typeof delta.refusal === 'string' && delta.refusal) {
+        this.blocks.get(index)?.leave(events);
         events.push({ type: 'refusal-delta', choice: index, text: delta.refusal });
+      }
       for (const call of delta.tool_calls ?? []) {
-        const key = `${index}:${call.index}`;
+        // Some servers leave out the index of a choice's only tool call.
+        const callIndex = call.index ?? 0;
+        const key = `${index}:${callIndex}`;
         if (!this.openToolCalls.has(key) && (call.id || call.function?.name)) {
           this.openToolCalls.add(key);
+          this.blocks.get(index)?.leave(events);
           const start: StreamEvent = {
             type: 'tool-call-start',
             choice: index,
-            index: call.index,
+            index: callIndex,
             id: call.id ?? '',
             name: call.function?.name ?? '',
           };
@@ -69,7 +82,7 @@ export class OpenAIStreamParser implements StreamParser {
           events.push({
             type: 'tool-call-delta',
             choice: index,
-            index: call.index,
+            index: callIndex,
             argumentsDelta: call.function.arguments,
           });
         }
@@ -77,15 +90,33 @@ export class OpenAIStreamParser implements StreamParser {
       if (choice.logprobs && (choice.logprobs.content?.length || choice.logprobs.refusal?.length)) {
         events.push({ type: 'logprobs', choice: index, logprobs: choice.logprobs as ChoiceLogprobs });
       }
-      if (choice.finish_reason)
+      if (choice.finish_reason) {
+        this.blocks.get(index)?.leave(events);
         events.push({ type: 'finish', choice: index, reason: mapOpenAIFinishReason(choice.finish_reason) });
+      }
     }
-    if (chunk.usage) events.push({ type: 'usage', usage: fromOpenAIUsage(chunk.usage) });
+    if (chunk.usage) events.push({ type: 'usage', usage: this.convertUsage(chunk.usage) });
     return events;
   }
 
   end(): StreamEvent[] {
     if (!this.done) throw new GatewayError('upstream_bad_response', 'upstream stream ended before [DONE]');
     return [];
+  }
+
+  private blocksOf(choice: number): ContentBlocks {
+    let blocks = this.blocks.get(choice);
+    if (!blocks) {
+      blocks = new ContentBlocks(choice);
+      this.blocks.set(choice, blocks);
+    }
+    return blocks;
+  }
+
+  /** Blocks of choices that never sent a finish_reason end with the stream. */
+  private leaveAll(): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    for (const blocks of this.blocks.values()) blocks.leave(events);
+    return events;
   }
 }

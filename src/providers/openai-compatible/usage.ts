@@ -1,14 +1,14 @@
-import type { JsonValue, Usage } from '../../core/types.ts';
-import type { OpenAIUsage } from '../../protocols/openai-chat.ts';
+import type { Usage } from '../../core/types.ts';
 import { tokenCount } from '../token-count.ts';
+import type { UpstreamUsage } from './wire-types.ts';
 
 /** OpenAI usage → canonical usage. Counts that are not non-negative integers count as absent. */
-export function fromOpenAIUsage(usage: OpenAIUsage): Usage {
+export function fromOpenAIUsage(usage: UpstreamUsage): Usage {
   const out: Usage = {
     inputTokens: tokenCount(usage.prompt_tokens) ?? 0,
     outputTokens: tokenCount(usage.completion_tokens) ?? 0,
     estimated: false,
-    raw: usage as unknown as JsonValue,
+    raw: usage,
   };
   const prompt = usage.prompt_tokens_details;
   const completion = usage.completion_tokens_details;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiKeyEntry } from '../../policy/key-ring.ts';
 import { keyAllowsModel } from '../../policy/key-ring.ts';
+import type { ApiKeyEntry } from '../../policy/key-store.ts';
 import type { ModelCatalogue } from '../../routing/catalogue.ts';
 
 /** `GET /v1/models`: the public models the calling key may use, in OpenAI's list shape. */

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { requestLogMigration } from './0001-request-log.ts';
 import { clientRequestIdMigration } from './0002-client-request-id.ts';
+import { surfaceAndCostMigration } from './0003-surface-and-cost.ts';
 import type { SqlDialectName, StoreMigration } from './store-migration.ts';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.ts';
@@ -12,6 +13,7 @@ export type { SqlDialectName, StoreMigration } from './store-migration.ts';
 export const STORE_MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StoreMigration]> = [
   ['0001-request-log', requestLogMigration],
   ['0002-client-request-id', clientRequestIdMigration],
+  ['0003-surface-and-cost', surfaceAndCostMigration],
 ];
 
 export class StoreMigrationProvider implements MigrationProvider {

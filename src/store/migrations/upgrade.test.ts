@@ -7,9 +7,10 @@ import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { findPostgres, postgresUnreachable } from '../../../test/support/postgres.ts';
+import { makeRequestLogRecord } from '../../../test/support/store/store-test-records.ts';
 import { openPostgresStore } from '../postgres/postgres-store.ts';
 import { openSqliteStore } from '../sqlite/sqlite-store.ts';
-import { makeRequestLogRecord } from '../store-test-records.ts';
 import type { Store } from '../types.ts';
 import { type SqlDialectName, STORE_MIGRATIONS } from './index.ts';
 
@@ -68,25 +69,13 @@ test('sqlite: a 0001 request log gains client_request_id', async () => {
   }
 });
 
-const postgresUrl = process.env.LLMUX_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const postgresUrl = await findPostgres();
+const postgresUpgrade = 'postgres: a 0001 request log gains client_request_id';
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+if (postgresUrl === undefined) postgresUnreachable(postgresUpgrade);
+else test(postgresUpgrade, () => upgradesOnPostgres(postgresUrl));
 
-const reachable = await postgresReachable();
-
-test('postgres: a 0001 request log gains client_request_id', {
-  skip: !reachable && 'no Postgres reachable',
-}, async () => {
+async function upgradesOnPostgres(postgresUrl: string): Promise<void> {
   const schema = `llmux_upgrade_${randomBytes(6).toString('hex')}`;
   const pool = new pg.Pool({ connectionString: postgresUrl, options: `-c search_path=${schema}` });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
@@ -104,4 +93,4 @@ test('postgres: a 0001 request log gains client_request_id', {
     await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
     await db.destroy();
   }
-});
+}

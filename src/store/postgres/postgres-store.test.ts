@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
-import { registerStoreContract, type StoreTestHarness } from '../store-contract.ts';
+import { findPostgres, postgresUnreachable } from '../../../test/support/postgres.ts';
+import { registerStoreContract, type StoreTestHarness } from '../../../test/support/store/store-contract.ts';
 import { openPostgresStore } from './postgres-store.ts';
-
-const candidates = [
-  process.env.LLMUX_TEST_POSTGRES_URL,
-  'postgres://postgres@127.0.0.1:5432/test',
-  'postgres://root@127.0.0.1:5432/test',
-].filter((url): url is string => Boolean(url));
-
-async function findPostgres(): Promise<string | undefined> {
-  for (const url of candidates) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return url;
-    } catch {
-      // try the next candidate
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-  return undefined;
-}
 
 const url = await findPostgres();
 const freshSchema = (): string => `llmux_test_${randomBytes(6).toString('hex')}`;
@@ -41,7 +20,7 @@ async function dropSchema(connectionString: string, schema: string): Promise<voi
 }
 
 if (url === undefined) {
-  describe('store contract: postgres', { skip: `no Postgres reachable at ${candidates.join(' or ')}` }, () => {});
+  postgresUnreachable('store contract: postgres');
 } else {
   registerStoreContract('postgres', async () => {
     const schema = freshSchema();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { registerStoreContract, type StoreTestHarness } from '../store-contract.ts';
+import { registerStoreContract, type StoreTestHarness } from '../../../test/support/store/store-contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'llmux-sqlite-'));

@@ -1,5 +1,5 @@
 /**
- * The request validator against the official OpenAI OpenAPI spec (../shared/fixtures/specs/openapi.yaml):
+ * The request validator against the official OpenAI OpenAPI spec (test/fixtures/specs/openapi.yaml):
  * every documented property of CreateChatCompletionRequest, and every message variant and content-part type
  * of ChatCompletionRequestMessage, gets an example value generated from its schema, and the validator must
  * accept it. Wrong JSON types for typed fields must be a 400 naming the field.
@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { fixturePath } from '../../../test/support/fixture-paths.ts';
 import { GatewayError } from '../../core/errors.ts';
+import { openAIErrorFields } from './error-vocabulary.ts';
 import { validateChatRequest } from './validate-request.ts';
 
 type Schema = { [key: string]: unknown };
 
-const specPath = fileURLToPath(new URL('../../../../shared/fixtures/specs/openapi.yaml', import.meta.url));
+const specPath = fixturePath('specs/openapi.yaml');
 const spec: unknown = parseYaml(readFileSync(specPath, 'utf8'));
 
 function isSchema(value: unknown): value is Schema {
@@ -259,7 +260,7 @@ function rejectsWith(body: Record<string, unknown>, param: string, what: string)
     (error: unknown) => {
       assert.ok(error instanceof GatewayError, `${what}: a GatewayError`);
       assert.equal(error.status, 400, what);
-      assert.equal(error.type, 'invalid_request_error', what);
+      assert.equal(openAIErrorFields(error).type, 'invalid_request_error', what);
       assert.equal(error.param, param, `${what}: param`);
       assert.ok(error.message.includes(param), `${what}: message names the field: ${error.message}`);
       return true;

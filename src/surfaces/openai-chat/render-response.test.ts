@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fixturePath } from '../../../test/support/fixture-paths.ts';
 import type { ChatResult } from '../../core/types.ts';
 import { fromOpenAIChatCompletion } from '../../providers/openai-compatible/response.ts';
 import { toOpenAIChatCompletion, toOpenAIFinishReason } from './render-response.ts';
 
 type Json = { [key: string]: unknown };
 
-const fixturesRoot = fileURLToPath(new URL('../../../../shared/fixtures/openai/', import.meta.url));
+const fixturesRoot = fixturePath('openai');
 const readJson = (rel: string): unknown => JSON.parse(readFileSync(join(fixturesRoot, rel), 'utf8'));
 
 function isJson(value: unknown): value is Json {

@@ -1,5 +1,5 @@
 /**
- * Recorded OpenAI streams (../shared/fixtures) → SseDecoder → OpenAIStreamParser → canonical events →
+ * Recorded OpenAI streams (test/fixtures) → SseDecoder → OpenAIStreamParser → canonical events →
  * OpenAIChunkRenderer → chunks. What a client collects from the rendered chunks must equal what the recording
  * says (content, refusals, tool calls, finish reasons, logprobs, usage), and `collect()` of the events must
  * equal `fromOpenAIChatCompletion` of the equivalent non-streaming body folded from the same recording.
@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fixturesRoot } from '../../../test/support/fixture-paths.ts';
 import { collect } from '../../core/collect.ts';
+import { GatewayError } from '../../core/errors.ts';
 import type { StreamEvent } from '../../core/types.ts';
 import { SseDecoder } from '../../lib/sse.ts';
 import { fromOpenAIChatCompletion } from '../../providers/openai-compatible/response.ts';
@@ -18,7 +19,6 @@ import { OpenAIChunkRenderer, renderStreamError } from './render-stream.ts';
 
 type Json = { [key: string]: unknown };
 
-const fixturesRoot = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 const read = (rel: string): Buffer => readFileSync(join(fixturesRoot, rel));
 
 function isJson(value: unknown): value is Json {
@@ -333,18 +333,13 @@ describe('OpenAIChunkRenderer', () => {
   });
 
   it('renders errors as an OpenAI error event', () => {
-    const frame = renderStreamError({
-      code: 'upstream_error',
-      message: 'boom (request id: r1)',
-      status: 502,
-      type: 'upstream_error',
-    });
+    const frame = renderStreamError(new GatewayError('upstream_error', 'boom'), 'r1');
     assert.deepEqual(payloads(frame), [
       { error: { message: 'boom (request id: r1)', type: 'upstream_error', param: null, code: 'upstream_error' } },
     ]);
     const renderer = new OpenAIChunkRenderer(false, { id: 'c', model: 'm', created: 1 });
     assert.equal(
-      renderer.render({ type: 'error', error: { code: 'x', message: 'y', status: 500 } }).startsWith('data: {"error":'),
+      renderer.render({ type: 'error', error: new GatewayError('upstream_error', 'y') }).startsWith('data: {"error":'),
       true,
     );
   });

@@ -1,6 +1,8 @@
-import type { GatewayErrorShape, StreamEvent, Usage } from '../../core/types.ts';
-import { redactOptional, redactSecrets } from '../../lib/redact.ts';
+import { assertNever } from '../../core/assert-never.ts';
+import type { GatewayError } from '../../core/errors.ts';
+import type { StreamEvent, Usage } from '../../core/types.ts';
 import type { OpenAIChatChunk, OpenAIChunkChoice } from '../../protocols/openai-chat.ts';
+import { toOpenAIErrorBody } from './render-error.ts';
 import { toOpenAIAnnotation, toOpenAIFinishReason } from './render-response.ts';
 import { toOpenAIUsage } from './render-usage.ts';
 
@@ -82,8 +84,14 @@ export class OpenAIChunkRenderer {
         return renderStreamError(event.error);
       case 'citation':
         return this.frame(event.choice, { annotations: [toOpenAIAnnotation(event.citation)] });
+      case 'text-start':
+      case 'text-end':
+      case 'reasoning-start':
+      case 'reasoning-end':
       case 'tool-call-end':
         return '';
+      default:
+        return assertNever(event, 'stream event');
     }
   }
 
@@ -128,15 +136,12 @@ export class OpenAIChunkRenderer {
   }
 }
 
-/** An OpenAI-style error event; the official SDKs raise it as an APIError. Every field is redacted. */
-export function renderStreamError(error: GatewayErrorShape & { type?: string; param?: string | null }): string {
-  const body = {
-    error: {
-      message: redactSecrets(error.message),
-      type: redactSecrets(error.type ?? 'upstream_error'),
-      param: redactOptional(error.param ?? null),
-      code: redactOptional(error.code),
-    },
-  };
+/**
+ * An OpenAI-style error event; the official SDKs raise it as an APIError. The code is never null
+ * here (the canonical code stands in), and the message ends with the request id when there is one.
+ */
+export function renderStreamError(error: GatewayError, requestId?: string): string {
+  const body = toOpenAIErrorBody(error, requestId);
+  body.error.code ??= error.code;
   return `data: ${JSON.stringify(body)}\n\n`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fixturePath } from '../../../test/support/fixture-paths.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest, Message } from '../../core/types.ts';
 import { fromOpenAIChatRequest, parseMediaUrl } from './to-canonical.ts';
@@ -16,7 +16,7 @@ const single = (message: unknown): Message => {
 };
 
 function dotnetRequest(file: string, entry = 0): unknown {
-  const path = fileURLToPath(new URL(`../../../../shared/fixtures/openai/openai-dotnet/${file}`, import.meta.url));
+  const path = fixturePath(`openai/openai-dotnet/${file}`);
   const record = JSON.parse(readFileSync(path, 'utf8')) as { Entries: Array<{ RequestBody: unknown }> };
   const found = record.Entries[entry];
   assert.ok(found, 'found');

@@ -14,14 +14,14 @@ export function invalidType(param: string, expected: string, value: unknown): Ga
   return new GatewayError(
     'invalid_request',
     `Invalid type for '${param}': expected ${expected}, but got ${describeType(value)} instead.`,
-    { param, wireCode: 'invalid_type' },
+    { param, reason: 'invalid_type' },
   );
 }
 
 export function missingParam(param: string): GatewayError {
   return new GatewayError('invalid_request', `Missing required parameter: '${param}'.`, {
     param,
-    wireCode: 'missing_required_parameter',
+    reason: 'missing_required_parameter',
   });
 }
 
@@ -30,7 +30,7 @@ export function invalidValue(param: string, value: unknown, allowed: readonly st
   return new GatewayError(
     'invalid_request',
     `Invalid value for '${param}': ${shown}. Supported values are: ${allowed.map((v) => `'${v}'`).join(', ')}.`,
-    { param, wireCode: 'invalid_value' },
+    { param, reason: 'invalid_value' },
   );
 }
 
@@ -38,7 +38,7 @@ export function outOfRange(param: string, value: number, min: number, max: numbe
   return new GatewayError(
     'invalid_request',
     `Invalid '${param}': ${value} is out of range; expected a value between ${min} and ${max}.`,
-    { param, wireCode: 'invalid_value' },
+    { param, reason: 'invalid_value' },
   );
 }
 
@@ -101,7 +101,7 @@ export const isHeaderSafeString: Check = (value, param) => {
     throw new GatewayError(
       'invalid_request',
       `Invalid value for '${param}': it is sent as an HTTP header and may hold only printable ASCII characters (no CR, LF or other control characters, no non-ASCII).`,
-      { param, wireCode: 'invalid_value' },
+      { param, reason: 'invalid_value' },
     );
   }
 };

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError } from '../../core/errors.ts';
+import { openAIErrorFields } from './error-vocabulary.ts';
 import { type ChatRequestLimits, MAX_BODY_DEPTH, validateChatRequest } from './validate-request.ts';
 
 const base = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
@@ -16,7 +17,7 @@ function refusedParam(body: unknown, limits: ChatRequestLimits = {}): string {
   } catch (error) {
     assert.ok(error instanceof GatewayError, `a GatewayError, got ${String(error)}`);
     assert.equal(error.status, 400, 'status 400');
-    assert.equal(error.type, 'invalid_request_error', 'OpenAI error type');
+    assert.equal(openAIErrorFields(error).type, 'invalid_request_error', 'OpenAI error type');
     assert.ok(error.param, 'param is set');
     assert.ok(error.message.includes(`'${error.param}'`), `message names '${error.param}': ${error.message}`);
     return error.param;

@@ -12,7 +12,7 @@ export function validateMessages(messages: unknown): void {
     throw new GatewayError(
       'invalid_request',
       "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-      { param: 'messages', wireCode: 'empty_array' },
+      { param: 'messages', reason: 'empty_array' },
     );
   }
   messages.forEach((message, i) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError } from '../../core/errors.ts';
+import { openAIErrorFields } from './error-vocabulary.ts';
 import { validateChatRequest } from './validate-request.ts';
 
 const user = (content: unknown) => ({ role: 'user', content });
@@ -18,10 +19,10 @@ function rejection(body: unknown): Rejection {
   } catch (error) {
     assert.ok(error instanceof GatewayError, `a GatewayError, got ${String(error)}`);
     assert.equal(error.status, 400);
-    assert.equal(error.type, 'invalid_request_error');
+    assert.equal(openAIErrorFields(error).type, 'invalid_request_error');
     assert.equal(error.retryable, false);
     assert.ok(error.param, 'param is set');
-    return { param: error.param, message: error.message, code: String(error.wireCode) };
+    return { param: error.param, message: error.message, code: String(openAIErrorFields(error).code) };
   }
   assert.fail(`accepted: ${JSON.stringify(body)}`);
 }

@@ -112,7 +112,7 @@ function validateNesting(body: Record<string, unknown>): void {
     throw new GatewayError(
       'invalid_request',
       `Invalid '${param}': nested deeper than ${MAX_BODY_DEPTH} levels of arrays and objects.`,
-      { param, wireCode: 'invalid_value' },
+      { param, reason: 'invalid_value' },
     );
   }
 }
@@ -123,7 +123,7 @@ function validateChoiceCount(n: unknown, maxChoices: number | undefined): void {
   throw new GatewayError(
     'invalid_request',
     `Invalid 'n': ${n} is out of range; this gateway allows at most ${maxChoices} choices per request.`,
-    { param: 'n', wireCode: 'invalid_value' },
+    { param: 'n', reason: 'invalid_value' },
   );
 }
 

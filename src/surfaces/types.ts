@@ -1,0 +1,60 @@
+import type { GatewayError } from '../core/errors.ts';
+import type { ChatRequest, ChatResult, StreamEvent } from '../core/types.ts';
+
+/** Request headers as Node gives them. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** An error answer before any byte of the response went out, in the surface's envelope. */
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Renders canonical stream events as the surface's frames; one per response. */
+export interface StreamRenderer {
+  /** The bytes for one event (empty when it renders nothing). */
+  render(event: StreamEvent): string;
+  /** The closing frames of a complete stream. */
+  end(): string;
+}
+
+export interface ParseContext {
+  requestId: string;
+  /** Largest `n` accepted (`server.maxChoices`). */
+  maxChoices?: number | undefined;
+}
+
+/**
+ * One inbound API (OpenAI chat, Anthropic Messages, …): how its clients present their key, how
+ * its bodies are read, and how answers and errors look on its wire. Adding one is a folder under
+ * `surfaces/` plus one `registerSurfaceRoute` call.
+ */
+export interface Surface {
+  /** Its wire format id: a deployment whose adapter speaks the same one gets the body passed through. */
+  readonly wireFormat: string;
+  /** The key its clients send (e.g. `Authorization: Bearer`). */
+  presentedKey(headers: RequestHeaders): string | undefined;
+  /** Validates a client body (parsed JSON; undefined when none was sent). Throws a 4xx GatewayError. */
+  parse(body: unknown, ctx: ParseContext): SurfaceRequest;
+  /** Its error envelope, for an error before the response started. */
+  renderError(error: GatewayError, requestId: string): RenderedError;
+}
+
+/** One parsed client request, with the renderers bound to it (ids, model, what the client asked to see). */
+export interface SurfaceRequest {
+  /** The public model name asked for. */
+  readonly model: string;
+  readonly stream: boolean;
+  /** The client's body in the surface's wire format, forwarded by passthrough. */
+  readonly wireBody: object;
+  /**
+   * The canonical request, built on the first call (passthrough never needs it). Throws a 4xx
+   * GatewayError for input only the conversion can reject (the gateway calls it before any attempt).
+   */
+  canonical(): ChatRequest;
+  renderResult(result: ChatResult): string;
+  createStreamRenderer(): StreamRenderer;
+  /** The error event that ends a stream already started. */
+  renderStreamError(error: GatewayError): string;
+}
