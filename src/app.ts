@@ -1,24 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { LlmuxConfig, ProviderConfig } from './config/index.ts';
+import { logReload, planReload, type ReloadPlan } from './app/reload.ts';
+import { buildRuntime, type Runtime } from './app/runtime.ts';
+import type { LlmuxConfig } from './config/index.ts';
 import { configSecrets } from './config/secrets.ts';
 import { InFlightRequests } from './gateway/in-flight-requests.ts';
 import { ShutdownCutoff } from './gateway/shutdown-cutoff.ts';
-import type { ProviderRuntime } from './gateway/types.ts';
 import { createLogger } from './lib/logger.ts';
 import { registerSecrets } from './lib/redact.ts';
-import { OpenPolicy, type RequestPolicy } from './policy/admission.ts';
-import { KeyRing } from './policy/key-ring.ts';
-import { adapterFor } from './providers/registry.ts';
-import { ModelCatalogue } from './routing/catalogue.ts';
-import { MemoryRouterState } from './routing/memory-router-state.ts';
-import { Router } from './routing/router.ts';
-import type { PublicModel } from './routing/types.ts';
+import type { RequestPolicy } from './policy/admission.ts';
 import { buildServer, type SurfaceRoute } from './server/build-server.ts';
 import { ConnectionTracker, closeGracefully } from './server/graceful-close.ts';
 import { openStore } from './store/open-store.ts';
+import { startRetention } from './store/retention.ts';
 import type { RequestLogRecord, Store } from './store/types.ts';
-import type { Transport } from './upstream/types.ts';
 import { createUndiciTransport } from './upstream/undici-transport.ts';
 
 export interface LlmuxApp {
@@ -29,6 +24,12 @@ export interface LlmuxApp {
   close(): Promise<void>;
   /** Like close(), but cuts the requests in flight at once (they are still recorded); hurries a close() under way. */
   closeNow(): Promise<void>;
+  /**
+   * Serves new requests with `config` (providers, models, keys, router, `server.maxChoices`); the
+   * requests in flight finish on the config they started with. Settings that need a restart
+   * (`server.port`, `store`, …) are kept, named in the result and in a warning.
+   */
+  reload(config: LlmuxConfig): ReloadPlan;
 }
 
 export interface CreateAppOptions {
@@ -60,6 +61,11 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
           }
         : {}),
     }));
+  const retention = startRetention(store, {
+    days: config.store.retentionDays,
+    onPruned: (deleted) => logger.info({ deleted, retentionDays: config.store.retentionDays }, 'request log pruned'),
+    onError: (error) => logger.error({ err: error }, 'request log pruning failed'),
+  });
   const mib = (value: number) => Math.round(value * 1024 * 1024);
   const httpTransport = createUndiciTransport({
     limits: {
@@ -68,28 +74,28 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
       maxErrorBodyBytes: mib(config.server.maxUpstreamErrorMb),
     },
   });
-  const providers = new Map<string, ProviderRuntime>();
-  for (const provider of Object.values(config.providers)) {
-    if (provider.enabled) providers.set(provider.name, toProviderRuntime(provider, httpTransport));
-  }
-  const catalogue = new ModelCatalogue(config.models.map(toPublicModel));
-  const router = new Router(new MemoryRouterState({ cooldown: config.router.cooldown }), {
-    onCircuitChange: (deployment, change) => {
-      const fields = { deployment: deployment.id, provider: deployment.providerName, model: deployment.model };
-      if (change.kind === 'opened')
-        logger.warn({ ...fields, until: new Date(change.until).toISOString() }, 'deployment cooling down');
-      else logger.info(fields, 'deployment back in service');
-    },
-    onStateError: (error) => logger.error({ err: error }, 'router state unavailable; routing without it'),
-  });
+  const runtimeDeps = {
+    logger,
+    httpTransport,
+    policy: options.policy,
+    writeRecord: (record: RequestLogRecord) => store.requestLog.record(record),
+  };
+  // Swapped whole by reload(); the server reads it through the getters below, once per request.
+  let runtime: Runtime = buildRuntime(config, runtimeDeps);
   const inFlight = new InFlightRequests();
   let closing: Promise<void> | undefined;
   const shutdown = new ShutdownCutoff();
   const server = buildServer({
     logger,
-    keys: new KeyRing(config.keys),
-    catalogue,
-    providers,
+    get keys() {
+      return runtime.keys;
+    },
+    get catalogue() {
+      return runtime.catalogue;
+    },
+    get providers() {
+      return runtime.providers;
+    },
     bodyLimitBytes: mib(config.server.bodyLimitMb),
     limits: {
       headersTimeoutMs: config.server.headersTimeoutMs,
@@ -98,11 +104,22 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
       maxUnauthenticatedPerIp: config.server.maxUnauthenticatedPerIp,
       maxInflightBodyBytes: mib(config.server.maxInflightBodyMb),
     },
-    maxChoices: config.server.maxChoices,
-    router,
+    get maxChoices() {
+      return runtime.config.server.maxChoices;
+    },
+    get disabledModels() {
+      return runtime.disabledModels;
+    },
+    get router() {
+      return runtime.router;
+    },
     shutdown,
-    policy: (options.policy ?? ((write) => new OpenPolicy(write)))((record) => store.requestLog.record(record)),
+    get policy() {
+      return runtime.policy;
+    },
     surfaces: options.surfaces ?? [],
+    ...(config.server.cors === undefined ? {} : { cors: config.server.cors }),
+    pingStore: () => store.ping(),
     trackRequest: () => inFlight.begin(),
     isShuttingDown: () => closing !== undefined,
   });
@@ -121,6 +138,7 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
       if (!drained.complete)
         logger.warn({ cut: drained.cut }, 'shutdown grace period over: cut the requests still running');
       await httpTransport.close();
+      await retention.stop();
       await store.close();
     })();
     return closing;
@@ -129,46 +147,14 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     hurry.abort();
     return close();
   };
-  return { server, store, logger, close, closeNow };
-}
-
-function toProviderRuntime(provider: ProviderConfig, httpTransport: Transport): ProviderRuntime {
-  const adapter = adapterFor(provider.type);
-  const transport = adapter.createTransport?.(provider, httpTransport) ?? httpTransport;
-  const baseUrl = ('baseUrl' in provider && provider.baseUrl ? provider.baseUrl : adapter.defaultBaseUrl).replace(
-    /\/+$/,
-    '',
-  );
-  const runtime: ProviderRuntime = { name: provider.name, type: provider.type, adapter, transport, baseUrl };
-  if ('apiKey' in provider && provider.apiKey) runtime.apiKey = provider.apiKey;
-  if (Object.keys(provider.headers).length > 0) runtime.headers = provider.headers;
-  return runtime;
-}
-
-function toPublicModel(model: LlmuxConfig['models'][number]): PublicModel {
-  return {
-    name: model.name,
-    strategy: model.strategy,
-    fallbacks: model.fallbacks,
-    retry: model.retry,
-    timeouts: model.timeouts,
-    deployments: model.deployments.map((deployment, index) => {
-      const out: PublicModel['deployments'][number] = {
-        id: `${model.name}#${index}`,
-        providerName: deployment.provider,
-        model: deployment.model,
-        weight: deployment.weight,
-        priority: deployment.priority,
-        capabilities: stripUndefined(deployment.capabilities),
-        timeouts: deployment.timeouts,
-      };
-      if (Object.keys(deployment.bodyOverrides).length > 0) out.bodyOverrides = deployment.bodyOverrides;
-      if (Object.keys(deployment.headers).length > 0) out.headers = deployment.headers;
-      return out;
-    }),
+  const reload = (next: LlmuxConfig): ReloadPlan => {
+    const plan = planReload(runtime.config, next);
+    registerSecrets(configSecrets(plan.config));
+    runtime = buildRuntime(plan.config, runtimeDeps, runtime);
+    if (options.logger === undefined && process.env.LLMUX_LOG_LEVEL === undefined)
+      logger.level = plan.config.logging.level;
+    logReload(logger, plan);
+    return plan;
   };
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  return { server, store, logger, close, closeNow, reload };
 }

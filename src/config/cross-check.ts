@@ -30,6 +30,13 @@ function checkProviders({ providers }: ConfigFile, report: Report): void {
         'name must start with a letter or digit and use only letters, digits, ".", "_" and "-"',
       );
     }
+    if (provider.type === 'azure') {
+      // Both empty (unset `${VAR}`s): disabled for its missing key, like any keyed provider.
+      const unset = provider.endpoint === '' && provider.apiKey === '';
+      if (!unset && !isHttpUrl(provider.endpoint))
+        report(['providers', name, 'endpoint'], 'must be an http(s) URL (https://{resource}.openai.azure.com)');
+      continue;
+    }
     if (provider.type === 'simulator' || provider.baseUrl === undefined) continue;
     if (provider.baseUrl === '') {
       if (provider.type === 'openai-compatible') report(['providers', name, 'baseUrl'], 'required');

@@ -55,6 +55,7 @@ export function applyEnv(
   doc: Document,
   env: Env,
   report: (path: PathSegment[], message: string) => void,
+  onMissing?: (path: PathSegment[], missing: MissingVariables) => void,
 ): EnvReferences {
   const references: EnvReferences = new WeakMap();
   visit(doc, {
@@ -65,11 +66,41 @@ export function applyEnv(
         report(pathOf(ancestors, node), result.message);
         return;
       }
+      const original = node.value;
       node.value = result.value;
       if (result.variable !== undefined) references.set(node, result.variable);
+      if (onMissing) {
+        const missing = missingVariables(original, env);
+        if (missing.length > 0) onMissing(pathOf(ancestors, node), { names: missing, valueEmpty: result.value === '' });
+      }
     },
   });
   return references;
+}
+
+/** Variables a value referred to without a default that are unset or empty, for error messages. */
+export interface MissingVariables {
+  names: string[];
+  /** The whole value came out empty. */
+  valueEmpty: boolean;
+}
+
+function missingVariables(text: string, env: Env): string[] {
+  const names: string[] = [];
+  for (const match of text.matchAll(TOKEN)) {
+    const reference = REFERENCE.exec(match[1] ?? '');
+    const name = reference?.[1];
+    if (name === undefined || reference?.[2] !== undefined) continue;
+    if ((env[name] ?? '') === '' && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/** "LLMUX_KEY is unset", "A and B are unset" (an empty variable counts as unset here). */
+export function describeMissing(names: readonly string[], env: Env): string {
+  const state = (name: string) => (env[name] === undefined ? 'unset' : 'set but empty');
+  if (names.length === 1) return `${names[0]} is ${state(names[0] ?? '')}`;
+  return `${names.join(', ')} are unset or empty`;
 }
 
 function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {

@@ -45,7 +45,7 @@ keys:
     error.issues.map((issue) => [issue.path, issue.message, issue.line]),
     [
       ['server.port', 'must be an integer between 0 and 65535', 2],
-      ['providers.sim.type', 'must be one of openai, openai-compatible, anthropic, gemini, simulator', 6],
+      ['providers.sim.type', 'must be one of openai, openai-compatible, anthropic, gemini, azure, simulator', 6],
       ['models[0].deployments[0].provider', 'unknown provider "opnai" (known: openai, local, sim)', 10],
       ['keys[0].key', 'required', 12],
     ],
@@ -55,7 +55,7 @@ keys:
     [
       'invalid config test.yaml (4 problems):',
       '  server.port: must be an integer between 0 and 65535 (line 2, column 9)',
-      '  providers.sim.type: must be one of openai, openai-compatible, anthropic, gemini, simulator (line 6, column 16)',
+      '  providers.sim.type: must be one of openai, openai-compatible, anthropic, gemini, azure, simulator (line 6, column 16)',
       '  models[0].deployments[0].provider: unknown provider "opnai" (known: openai, local, sim) (line 10, column 21)',
       '  keys[0].key: required (line 12, column 5)',
     ].join('\n'),
@@ -134,7 +134,7 @@ test('provider rules: baseUrl, openai-compatible, names, type-specific keys', ()
 `;
   assert.deepEqual(issuesOf(text), [
     'providers.local.baseUrl: required',
-    'providers.other.baseUrl: required',
+    'providers.other.baseUrl: empty because UNSET is unset (required)',
     'providers.bad.baseUrl: must be an http(s) URL',
     'providers.relative.baseUrl: must be an http(s) URL',
     'providers.openai.latencyMs: unknown key (expected one of: type, apiKey, baseUrl, headers, timeouts, capabilities)',
@@ -191,7 +191,7 @@ test('store: exactly one backend; postgres needs a URL', () => {
     'store.postgres: must be a postgres:// or postgresql:// URL',
   ]);
   assert.deepEqual(issuesOf('store: { mysql: x }'), [
-    'store.mysql: unknown key (expected one of: sqlite, postgres, flushIntervalMs, journal, journalSyncMs)',
+    'store.mysql: unknown key (expected one of: sqlite, postgres, flushIntervalMs, journal, journalSyncMs, retentionDays)',
     'store: set exactly one of sqlite, postgres',
   ]);
 });

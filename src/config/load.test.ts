@@ -28,6 +28,7 @@ test('an empty config is fully defaulted', () => {
       path: './data/llmux.db',
       flushIntervalMs: 1000,
       journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
+      retentionDays: 0,
     },
     logging: { level: 'info' },
     providers: {},
@@ -79,6 +80,7 @@ keys:
     url: 'postgres://u:p@db/llmux',
     flushIntervalMs: 1000,
     journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
+    retentionDays: 0,
   });
   assert.deepEqual(config.providers.sim, {
     type: 'simulator',

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import Value from 'typebox/value';
 import { type Document, isScalar, LineCounter, parseDocument, type YAMLError, YAMLMap } from 'yaml';
 import { crossCheck } from './cross-check.ts';
-import { applyEnv, type Env } from './env.ts';
+import { applyEnv, describeMissing, type Env } from './env.ts';
 import { ConfigError, type ConfigIssue, formatPath, type PathSegment } from './errors.ts';
+import { unquotedFlowReferences } from './flow-reference-hint.ts';
 import { readNode } from './read-node.ts';
 import { reportRemovedSettings } from './removed-settings.ts';
 import { resolveConfig } from './resolve.ts';
@@ -26,6 +27,9 @@ export function parseConfig(text: string, env: Env = process.env, sourceName = '
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
+    // The cascade of syntax errors an unquoted `${VAR}` in a flow collection causes says nothing useful.
+    const flowHints = unquotedFlowReferences(text);
+    if (flowHints.length > 0) throw new ConfigError(sourceName, flowHints);
     // The first errors matter; the rest is usually a cascade from them.
     const shown = doc.errors.slice(0, MAX_SYNTAX_ERRORS).map((error) => syntaxIssue(error, lineCounter));
     const hidden = doc.errors.length - shown.length;
@@ -38,12 +42,21 @@ export function parseConfig(text: string, env: Env = process.env, sourceName = '
   const reportTo = (list: Located[]) => (path: PathSegment[], message: string) => {
     // A bad env reference is reported once; the reader's complaint about the same (unsubstituted) value is noise.
     if (list === readIssues && envIssues.some((other) => samePath(other.segments, path))) return;
+    const unset = missing.find((entry) => samePath(entry.segments, path));
+    const cause = unset && describeMissing(unset.names, env);
+    const said =
+      cause === undefined
+        ? message
+        : unset?.valueEmpty
+          ? `empty because ${cause} (${message})`
+          : `${message} (${cause})`;
     list.push({
       segments: path,
-      issue: locate(doc, lineCounter, path, path.length === 0 ? `top level ${message}` : message),
+      issue: locate(doc, lineCounter, path, path.length === 0 ? `top level ${said}` : said),
     });
   };
-  const references = applyEnv(doc, env, reportTo(envIssues));
+  const missing: Array<{ segments: PathSegment[]; names: string[]; valueEmpty: boolean }> = [];
+  const references = applyEnv(doc, env, reportTo(envIssues), (segments, found) => missing.push({ segments, ...found }));
   reportRemovedSettings(doc, reportTo(readIssues));
   const root = isScalar(doc.contents) && doc.contents.value === null ? null : doc.contents;
   const file = readNode(root ?? new YAMLMap(), ConfigFileSchema, [], { doc, report: reportTo(readIssues) });

@@ -93,9 +93,12 @@ export function resolveConfig(
 
 function resolveProvider(name: string, fileProvider: ConfigFile['providers'][string]): ProviderConfig {
   const needsKey =
-    fileProvider.type === 'openai' || fileProvider.type === 'anthropic' || fileProvider.type === 'gemini';
+    fileProvider.type === 'openai' ||
+    fileProvider.type === 'anthropic' ||
+    fileProvider.type === 'gemini' ||
+    fileProvider.type === 'azure';
   const provider: ProviderConfig = { ...fileProvider, name, enabled: !needsKey || fileProvider.apiKey !== '' };
-  if (provider.type !== 'simulator' && provider.baseUrl !== undefined) {
+  if ('baseUrl' in provider && provider.baseUrl !== undefined) {
     const baseUrl = provider.baseUrl.replace(/\/+$/, '');
     // An empty baseUrl (e.g. an unset `${VAR}`) means "use the adapter's default"; openai-compatible requires one.
     if (baseUrl !== '') provider.baseUrl = baseUrl;
@@ -125,16 +128,17 @@ function resolveDeployment(
 function resolveStore(store: ConfigFile['store']): StoreConfig {
   const flushIntervalMs = store.flushIntervalMs ?? STORE_DEFAULTS.flushIntervalMs;
   const syncIntervalMs = store.journalSyncMs ?? STORE_DEFAULTS.journalSyncMs;
+  const retentionDays = store.retentionDays ?? 0;
   // `journal: false` reads as the text "false" (the reader keeps a scalar's spelling for a string field).
   const journalAt = (directory: string | null) =>
     directory === null || directory === 'false' ? null : { directory, syncIntervalMs };
   if (store.postgres !== undefined) {
     const directory = store.journal ?? join('data', STORE_DEFAULTS.journalName);
-    return { kind: 'postgres', url: store.postgres, flushIntervalMs, journal: journalAt(directory) };
+    return { kind: 'postgres', url: store.postgres, flushIntervalMs, journal: journalAt(directory), retentionDays };
   }
   const path = store.sqlite ?? './data/llmux.db';
   const directory = store.journal ?? defaultJournalNextTo(path);
-  return { kind: 'sqlite', path, flushIntervalMs, journal: journalAt(directory) };
+  return { kind: 'sqlite', path, flushIntervalMs, journal: journalAt(directory), retentionDays };
 }
 
 /** Next to the SQLite file; none for an in-memory database (nothing survives a crash anyway). */

@@ -30,6 +30,7 @@ test('llmux.yaml with an empty environment serves only demo and local/*', () => 
     path: './data/llmux.db',
     flushIntervalMs: 1000,
     journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
+    retentionDays: 0,
   });
   assert.deepEqual(
     Object.values(config.providers).map((provider) => [provider.name, provider.type, provider.enabled]),

@@ -17,7 +17,7 @@ const text = (minLength = 1) => Type.String({ minLength });
 const literals = <const T extends readonly string[]>(values: T) => values;
 
 export const STRATEGY_NAMES = literals(['weighted', 'priority', 'least-busy', 'latency', 'cost']);
-export const PROVIDER_TYPES = literals(['openai', 'openai-compatible', 'anthropic', 'gemini', 'simulator']);
+export const PROVIDER_TYPES = literals(['openai', 'openai-compatible', 'anthropic', 'gemini', 'azure', 'simulator']);
 export const LOG_LEVELS = literals(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const StrategyNameSchema = Type.Union(
@@ -117,6 +117,21 @@ export const ProviderSchema = Type.Union([
   keyedProvider('gemini'),
   Type.Object(
     {
+      type: Type.Literal('azure'),
+      /** The resource endpoint, `https://{resource}.openai.azure.com`; deployments' `model` is the Azure deployment name. */
+      endpoint: Type.String(),
+      /** Sent as the `api-key` header. Empty (e.g. an unset `${VAR}`) disables the provider instead of failing. */
+      apiKey: Type.String(),
+      /** The classic API's `api-version` query (default: the adapter's, a GA version). */
+      apiVersion: Type.Optional(text()),
+      /** Use the `/openai/v1` API (deployment name in the body, no api-version). */
+      v1: Type.Boolean({ default: false }),
+      ...providerCommon,
+    },
+    closed,
+  ),
+  Type.Object(
+    {
       type: Type.Literal('simulator'),
       /** Delay before the first byte. */
       latencyMs: integer(0, 0),
@@ -201,6 +216,10 @@ export const ServerSchema = Type.Object(
     maxUpstreamEventMb: Type.Number({ exclusiveMinimum: 0, default: 8 }),
     /** Most of an upstream error body read for its message; the rest is dropped unread. */
     maxUpstreamErrorMb: Type.Number({ exclusiveMinimum: 0, default: 8 }),
+    /** Lets llmux listen beyond loopback while a key of the sample config (`sk-llmux-dev`) is active. */
+    allowSampleKeys: Type.Optional(Type.Boolean()),
+    /** Browser clients: origins allowed (exact `https://app.example.com`, or `"*"`). Unset = no CORS. */
+    cors: Type.Optional(Type.Object({ origins: Type.Array(text(), { minItems: 1 }) }, closed)),
   },
   section,
 );
@@ -224,6 +243,8 @@ export const StoreSchema = Type.Object(
     journal: Type.Optional(text()),
     /** The journal is written and fdatasynced at least this often: what a kill -9 can lose. */
     journalSyncMs: Type.Optional(integer(1, undefined, 10000)),
+    /** Request log rows older than this many days are deleted (at start, then hourly); 0 or unset = keep forever. */
+    retentionDays: Type.Optional(integer(0)),
   },
   { additionalProperties: false, default: { sqlite: './data/llmux.db' } },
 );
@@ -259,6 +280,8 @@ export type StoreConfig = ({ kind: 'sqlite'; path: string } | { kind: 'postgres'
   flushIntervalMs: number;
   /** null: no journal (`journal: false`, or an in-memory SQLite store). */
   journal: { directory: string; syncIntervalMs: number } | null;
+  /** 0 = keep forever. */
+  retentionDays: number;
 };
 
 /** A provider as loaded: `enabled` is false for openai/anthropic/gemini with an empty apiKey. */

@@ -24,6 +24,11 @@ export const ERROR_CATALOGUE = {
   /** The upstream says it has no capacity right now (Anthropic 529, Gemini 503 UNAVAILABLE). */
   overloaded: { status: 503, retryable: true },
   upstream_error: { status: 502, retryable: true },
+  /**
+   * The upstream refused llmux's own credentials for a provider (its 401, or a 403 about the key):
+   * the operator's problem, not the client's. Retried on another deployment, never the same one.
+   */
+  upstream_auth_failed: { status: 502, retryable: true },
   upstream_connect_error: { status: 502, retryable: true },
   upstream_timeout: { status: 504, retryable: true },
   upstream_bad_response: { status: 502, retryable: true },

@@ -147,6 +147,11 @@ export interface ChatRequest {
   includeUsage: boolean;
   /** Raw per-provider fields that no canonical field covers, keyed by provider type. */
   providerOptions?: Record<string, JsonObject>;
+  /**
+   * Top-level fields of the client's body that no canonical field covers (`store`, `prediction`,
+   * …), as sent. A translated provider maps them, or rejects / drops them with a warning.
+   */
+  extraFields?: JsonObject;
 }
 
 export type UnifiedFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error' | 'other';

@@ -92,13 +92,13 @@ async function runTranslated(ctx: RequestContext, attempt: AttemptTarget): Promi
     const headers = servedByHeaders({ ...attempt.servedBy, warnings });
     if (!request.stream) {
       const results = await Promise.all(
-        responses.map((upstream) => readTranslatedResult(upstream, runtime.adapter, target)),
+        responses.map((upstream, i) => readTranslatedResult(upstream, runtime.adapter, target, parts[i])),
       );
       const result = results.length === 1 ? (results[0] as (typeof results)[0]) : mergeResults(results);
       client.send(200, { 'content-type': 'application/json', ...headers }, ctx.request.renderResult(result));
       return { usage: result.usage, streamError: undefined };
     }
-    const sources = responses.map((upstream) => upstreamEvents(upstream, runtime.adapter, target));
+    const sources = responses.map((upstream, i) => upstreamEvents(upstream, runtime.adapter, target, parts[i]));
     const source =
       sources.length === 1
         ? (sources[0] as (typeof sources)[0])

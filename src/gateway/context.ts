@@ -26,7 +26,11 @@ export interface Gateway {
   trackRequest?(): () => void;
   /** Largest `n` accepted (`server.maxChoices`); unset = OpenAI's 128. */
   maxChoices?: number;
+  /** Models the config disabled (no provider with a key), name → why: answered 503 with the reason, not 404. */
+  disabledModels?: ReadonlyMap<string, string>;
   onServerError(error: GatewayError, requestId: string): void;
+  /** Called with the final record of every request the gateway served or refused (the access log). */
+  onSettled?(record: RequestLogRecord): void;
 }
 
 /** A request as the route hands it to the gateway: parsed and authenticated. */

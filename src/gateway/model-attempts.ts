@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../core/errors.ts';
 import { recordUsage } from '../policy/request-record.ts';
 import type { Candidate, Plan } from '../routing/planner.ts';
-import { decideAfterFailure, retryDelayMs } from '../routing/retry-policy.ts';
+import { decideAfterFailure, mayRetrySameDeployment, retryDelayMs } from '../routing/retry-policy.ts';
 import type { AttemptOutcome } from '../routing/router-state.ts';
 import type { ResolvedModel, RetryPolicy } from '../routing/types.ts';
 import { asGatewayError } from './as-gateway-error.ts';
@@ -32,6 +32,8 @@ export async function tryModel(ctx: RequestContext, resolved: ResolvedModel): Pr
   const model = resolved.model;
   const policy = model.retry;
   const failed = new Set<string>();
+  /** Deployments this request must not go back to (their provider key was refused). */
+  const barred = new Set<string>();
   let lastError: GatewayError | undefined;
   let retriesOnFailed = 0;
   let lostClaims = 0;
@@ -40,7 +42,7 @@ export async function tryModel(ctx: RequestContext, resolved: ResolvedModel): Pr
   for (let tries = 0; tries < policy.attempts; ) {
     ctx.throwIfAborted();
     plan = await router.plan(model);
-    let pick = choose(plan, failed);
+    let pick = choose(plan, failed, barred);
     if (!pick.fresh) {
       if (lastError === undefined) break;
       const waitMs = waitBeforeRetry(
@@ -54,7 +56,7 @@ export async function tryModel(ctx: RequestContext, resolved: ResolvedModel): Pr
       if (waitMs === undefined) break;
       await pause(waitMs, ctx);
       plan = await router.plan(model);
-      pick = choose(plan, failed);
+      pick = choose(plan, failed, barred);
     }
     const candidate = pick.candidate;
     if (!candidate) break;
@@ -72,6 +74,11 @@ export async function tryModel(ctx: RequestContext, resolved: ResolvedModel): Pr
     const error = await attemptOn(ctx, runtime, resolved, candidate, policy, repeated);
     if (error === undefined) return { kind: 'served' };
     const decision = decideAfterFailure(error);
+    if (!mayRetrySameDeployment(error)) {
+      barred.add(candidate.deployment.id);
+      // The operator must act: say so even when another deployment serves this request.
+      ctx.gateway.onServerError(error, ctx.requestId);
+    }
     if (decision === 'final' || ctx.client.started) throw error;
     lastError = error;
     if (decision === 'fallback') return { kind: 'exhausted', lastError, reopensAt: undefined };
@@ -80,10 +87,15 @@ export async function tryModel(ctx: RequestContext, resolved: ResolvedModel): Pr
   return { kind: 'exhausted', lastError, reopensAt: plan.reopensAt };
 }
 
-/** Prefers a deployment that has not failed for this request; else the best one that did. */
-function choose(plan: Plan, failed: ReadonlySet<string>): { candidate: Candidate | undefined; fresh: boolean } {
-  const fresh = plan.candidates.find((candidate) => !failed.has(candidate.deployment.id));
-  return fresh ? { candidate: fresh, fresh: true } : { candidate: plan.candidates[0], fresh: false };
+/** Prefers a deployment that has not failed for this request; else the best one that did and may be retried. */
+function choose(
+  plan: Plan,
+  failed: ReadonlySet<string>,
+  barred: ReadonlySet<string>,
+): { candidate: Candidate | undefined; fresh: boolean } {
+  const usable = plan.candidates.filter((candidate) => !barred.has(candidate.deployment.id));
+  const fresh = usable.find((candidate) => !failed.has(candidate.deployment.id));
+  return fresh ? { candidate: fresh, fresh: true } : { candidate: usable[0], fresh: false };
 }
 
 /**

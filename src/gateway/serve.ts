@@ -40,6 +40,7 @@ export async function serve(
     closeRecord(ctx);
     try {
       gateway.policy.settle(admission, ctx.record);
+      gateway.onSettled?.(ctx.record);
     } finally {
       untrack?.();
     }
@@ -69,7 +70,15 @@ async function serveFromChain(ctx: RequestContext, chain: ResolvedModel[]): Prom
 function resolveChain(ctx: RequestContext): ResolvedModel[] {
   const { catalogue, providers } = ctx.gateway;
   const name = ctx.request.model;
-  const first = ctx.key !== undefined && keyAllowsModel(ctx.key, name) ? catalogue.resolve(name) : undefined;
+  const allowed = ctx.key !== undefined && keyAllowsModel(ctx.key, name);
+  const first = allowed ? catalogue.resolve(name) : undefined;
+  const disabledReason = allowed ? ctx.gateway.disabledModels?.get(name) : undefined;
+  if (!first && disabledReason !== undefined) {
+    throw new GatewayError('no_deployment_available', `The model \`${name}\` is disabled: ${disabledReason}.`, {
+      param: 'model',
+      retryable: false,
+    });
+  }
   if (!first) {
     throw new GatewayError(
       'model_not_found',

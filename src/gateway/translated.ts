@@ -1,7 +1,7 @@
 import { GatewayError } from '../core/errors.ts';
-import type { ChatResult, StreamEvent, Usage } from '../core/types.ts';
+import type { ChatRequest, ChatResult, StreamEvent, Usage } from '../core/types.ts';
 import { tryParseJson } from '../lib/json.ts';
-import type { DeploymentTarget, ProviderAdapter } from '../providers/types.ts';
+import type { DeploymentTarget, ProviderAdapter, StreamParserOptions } from '../providers/types.ts';
 import type { SurfaceRequest } from '../surfaces/types.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
 import { asGatewayError } from './as-gateway-error.ts';
@@ -15,12 +15,13 @@ export async function readTranslatedResult(
   upstream: UpstreamResponse,
   adapter: ProviderAdapter,
   target: DeploymentTarget,
+  request?: ChatRequest,
 ): Promise<ChatResult> {
   const text = (await readAll(upstream)).toString('utf8');
   const parsed = tryParseJson(text);
   if (parsed === undefined)
     throw new GatewayError('upstream_bad_response', 'upstream returned a body that is not JSON');
-  return adapter.parseResponse(parsed, target);
+  return adapter.parseResponse(parsed, target, request);
 }
 
 /**
@@ -31,8 +32,11 @@ export async function* upstreamEvents(
   upstream: UpstreamResponse,
   adapter: ProviderAdapter,
   target: DeploymentTarget,
+  request?: ChatRequest,
 ): AsyncGenerator<StreamEvent[]> {
-  const parser = adapter.createStreamParser(target, { maxEventBytes: upstream.limits.maxEventBytes });
+  const options: StreamParserOptions = { maxEventBytes: upstream.limits.maxEventBytes };
+  if (request) options.request = request;
+  const parser = adapter.createStreamParser(target, options);
   for await (const chunk of upstream.body) {
     const events = parser.push(chunk);
     if (events.length > 0) yield events;

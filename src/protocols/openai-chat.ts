@@ -47,6 +47,8 @@ export interface OpenAIReasoningDetail {
   text?: string;
   signature?: string;
   data?: string;
+  /** Streamed: the reasoning block the delta belongs to (entries with one index concatenate). */
+  index?: number;
 }
 
 export interface OpenAIMessage {
@@ -133,6 +135,8 @@ export interface OpenAIResponseMessage {
   content: string | null;
   refusal: string | null;
   tool_calls?: OpenAIToolCall[];
+  /** Legacy answer to a request with `functions`. */
+  function_call?: { name: string; arguments: string };
   annotations?: unknown[];
   reasoning_content?: string;
   reasoning_details?: OpenAIReasoningDetail[];
@@ -173,6 +177,7 @@ export interface OpenAIChunkChoice {
     content?: string | null;
     refusal?: string | null;
     tool_calls?: OpenAIChunkToolCallDelta[];
+    function_call?: { name?: string; arguments?: string };
     reasoning_content?: string;
     reasoning_details?: OpenAIReasoningDetail[];
     [extra: string]: unknown;

@@ -1,4 +1,5 @@
 import { anthropicAdapter } from './anthropic/index.ts';
+import { azureAdapter } from './azure/index.ts';
 import { geminiAdapter } from './gemini/index.ts';
 import { openAIAdapter } from './openai/index.ts';
 import { openAICompatibleAdapter } from './openai-compatible/index.ts';
@@ -16,6 +17,7 @@ registerAdapter(openAICompatibleAdapter);
 registerAdapter(simulatorAdapter);
 registerAdapter(geminiAdapter);
 registerAdapter(anthropicAdapter);
+registerAdapter(azureAdapter);
 
 export function adapterFor(type: string): ProviderAdapter {
   const adapter = adapters.get(type);

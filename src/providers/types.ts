@@ -53,6 +53,8 @@ export interface StreamParser {
 export interface StreamParserOptions {
   /** Most bytes one upstream event (frame) may have; the framer's default when absent. */
   maxEventBytes?: number;
+  /** The request this stream answers, for what the upstream cannot enforce itself (e.g. parallelToolCalls). */
+  request?: ChatRequest;
 }
 
 /** The settings of one configured provider, as a provider module may read them for its transport. */
@@ -67,6 +69,8 @@ export interface ProviderAdapter {
   readonly type: string;
   /** Base URL used when the provider config gives none. */
   readonly defaultBaseUrl: string;
+  /** The base URL from the provider's own settings, when it has no plain `baseUrl` (Azure: endpoint, api-version). */
+  baseUrlFor?(settings: ProviderSettings): string;
   /** The wire format the upstream speaks (e.g. 'openai-chat'): a surface of the same format may pass through. */
   readonly wireFormat: string;
   /** How to forward a client body of `wireFormat` unchanged (DESIGN §1); absent = always translate. */
@@ -78,7 +82,8 @@ export interface ProviderAdapter {
   /** Capability defaults for an upstream model name. */
   capabilitiesFor(model: string): DeploymentCapabilities;
   buildRequest(request: ChatRequest, target: DeploymentTarget): BuiltRequest;
-  parseResponse(body: unknown, target: DeploymentTarget): ChatResult;
+  /** `request` is the one answered, for what the upstream cannot enforce itself (e.g. parallelToolCalls). */
+  parseResponse(body: unknown, target: DeploymentTarget, request?: ChatRequest): ChatResult;
   createStreamParser(target: DeploymentTarget, options?: StreamParserOptions): StreamParser;
   /**
    * The transport for this provider's requests, when it is not plain HTTP with the target's

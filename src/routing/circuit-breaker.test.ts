@@ -7,7 +7,13 @@ import type { CooldownPolicy } from './types.ts';
 const POLICY: CooldownPolicy = { failures: 3, failureRate: 0.5, windowMs: 1000, cooldownMs: 500 };
 type Failure = Extract<AttemptOutcome, { kind: 'failure' }>;
 /** The first failure of a request on the deployment. */
-const failure: Failure = { kind: 'failure', rateLimited: false, retryAfterMs: undefined, repeated: false };
+const failure: Failure = {
+  kind: 'failure',
+  rateLimited: false,
+  retryAfterMs: undefined,
+  repeated: false,
+  credentialsRejected: false,
+};
 /** A retry of a request that already failed on the deployment. */
 const retryFailure: Failure = { ...failure, repeated: true };
 const rateLimited = (retryAfterMs?: number): Failure => ({
@@ -15,6 +21,7 @@ const rateLimited = (retryAfterMs?: number): Failure => ({
   rateLimited: true,
   retryAfterMs,
   repeated: false,
+  credentialsRejected: false,
 });
 const success: AttemptOutcome = { kind: 'success', firstByteMs: 10 };
 
@@ -86,6 +93,15 @@ describe('circuit breaker', () => {
     assert.deepEqual(applyOutcome(withHint, POLICY, rateLimited(200), 1000, false), { kind: 'opened', until: 1200 });
     const withoutHint = newCircuitRecord();
     assert.deepEqual(applyOutcome(withoutHint, POLICY, rateLimited(), 1000, false), { kind: 'opened', until: 1500 });
+  });
+
+  it('a rejected provider key opens it at once, for cooldownMs', () => {
+    const record = newCircuitRecord();
+    assert.deepEqual(
+      applyOutcome(record, POLICY, { ...failure, credentialsRejected: true }, 1000, false),
+      { kind: 'opened', until: 1500 },
+      'one rejected key is enough: every request to the deployment would fail alike',
+    );
   });
 
   it("a 429 opens it even on a request's retry: the upstream says the deployment is over its limit", () => {

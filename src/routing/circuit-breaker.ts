@@ -4,7 +4,7 @@
  *
  * - closed → open: within `windowMs`, at least `failures` distinct requests failed on the
  *   deployment AND they are at least `failureRate` of the requests it finished there; or at once
- *   on a 429. A request counts once however often it is retried on the deployment (`repeated`
+ *   on a 429 or when the upstream refuses the provider key. A request counts once however often it is retried on the deployment (`repeated`
  *   failures are not counted), so one request, one tenant, cannot take a deployment out for
  *   everyone; errors the request caused are answers, not failures (retry-policy.ts).
  * - open for `cooldownMs`, or for the upstream's retry hint when it is longer (a 429 with a hint
@@ -74,8 +74,9 @@ export function applyOutcome(
     return undefined;
   }
   if (outcome.kind === 'neutral') return undefined;
-  // The upstream said the deployment (its account) is over its limit: believe it at once.
-  if (outcome.kind === 'failure' && outcome.rateLimited) return open(record, cooldownFor(policy, outcome), now);
+  // The upstream said the deployment (its account) is over its limit, or refused its key: believe it at once.
+  if (outcome.kind === 'failure' && (outcome.rateLimited || outcome.credentialsRejected))
+    return open(record, cooldownFor(policy, outcome), now);
   if (outcome.kind === 'failure' && outcome.repeated) return undefined;
   const slice = currentSlice(record, policy.windowMs, now);
   if (outcome.kind === 'success') {

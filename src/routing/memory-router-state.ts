@@ -58,6 +58,18 @@ export class MemoryRouterState implements RouterState {
     return applyOutcome(this.recordFor(deploymentId).circuit, this.cooldown, outcome, now, true);
   }
 
+  /**
+   * Shares `previous`'s records of these deployments (circuit, latency, in flight) with this state:
+   * after a config reload, a deployment that stayed keeps its cooldown and latency, and the
+   * requests still running on the old config keep feeding the same record.
+   */
+  inheritFrom(previous: MemoryRouterState, deploymentIds: Iterable<string>): void {
+    for (const id of deploymentIds) {
+      const record = previous.records.get(id);
+      if (record) this.records.set(id, record);
+    }
+  }
+
   private recordFor(id: string): DeploymentRecord {
     let record = this.records.get(id);
     if (!record) {

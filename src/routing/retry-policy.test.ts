@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError } from '../core/errors.ts';
-import { decideAfterFailure, isDeploymentFailure, retryDelayMs } from './retry-policy.ts';
+import { decideAfterFailure, isDeploymentFailure, mayRetrySameDeployment, retryDelayMs } from './retry-policy.ts';
 
 const POLICY = { attempts: 5, backoffMs: 200, maxBackoffMs: 1000, maxRetryAfterMs: 5000 };
 
@@ -57,12 +57,13 @@ describe('retry policy', () => {
     }
   });
 
-  it('counts a rejected provider key against the deployment (every request there fails alike)', () => {
-    assert.equal(isDeploymentFailure(upstream(401, 'invalid_request')), true, 'OpenAI-compatible 401');
-    assert.equal(isDeploymentFailure(upstream(401, 'invalid_api_key')), true, 'Anthropic 401');
-    const gemini = new GatewayError('invalid_api_key', 'API key not valid', { status: 401, upstreamStatus: 400 });
-    assert.equal(isDeploymentFailure(gemini), true, "Gemini's 400 API_KEY_INVALID");
-    assert.equal(decideAfterFailure(upstream(401, 'invalid_api_key')), 'final', 'still not retried');
+  it('a rejected provider key counts against the deployment and is retried elsewhere, never there', () => {
+    const rejected = new GatewayError('upstream_auth_failed', 'Provider "p" rejected…', { upstreamStatus: 401 });
+    assert.equal(isDeploymentFailure(rejected), true, 'every request there fails alike');
+    assert.equal(decideAfterFailure(rejected), 'retry', 'another deployment may have a good key');
+    assert.equal(mayRetrySameDeployment(rejected), false, 'the same key would be refused again');
+    assert.equal(mayRetrySameDeployment(upstream(500)), true, 'a 500 may pass on a retry');
+    assert.equal(isDeploymentFailure(upstream(401, 'invalid_api_key')), false, 'a 401 llmux gave itself');
   });
 
   it('waits for the retry hint when within maxRetryAfterMs, else backs off exponentially with jitter', () => {

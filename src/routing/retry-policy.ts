@@ -26,19 +26,29 @@ export function decideAfterFailure(error: GatewayError): FailureDecision {
 
 /**
  * True for failures that count against the deployment's health (circuit breaker): retryable
- * failures, and the upstream rejecting the provider key (401: no request content causes it, every
- * request to that deployment fails alike). Never what the request itself caused: other 4xx (a
- * 403 often depends on what was asked: a model, a beta, a file), context length and content policy
- * (whatever status the upstream gave them), nor the client leaving or the shutdown.
+ * failures, among them the upstream rejecting the provider key. Never what the request itself
+ * caused: other 4xx (a 403 often depends on what was asked: a model, a beta, a file), context
+ * length and content policy (whatever status the upstream gave them), nor the client leaving or
+ * the shutdown.
  */
 export function isDeploymentFailure(error: GatewayError): boolean {
   if (error.code === 'client_closed' || error.code === 'shutting_down' || FALLBACK_ONLY.has(error.code)) return false;
   return error.retryable || isProviderKeyRejected(error);
 }
 
-/** The upstream refused the operator's provider key (Gemini says so in a 400: `API_KEY_INVALID`). */
+/**
+ * The upstream refused the operator's provider key (the providers decide which 401/403/400 mean
+ * that, see providers/upstream-auth.ts). No request content causes it and every request to that
+ * deployment fails alike: its circuit opens at once, and the request goes on to another deployment,
+ * never back to this one.
+ */
 export function isProviderKeyRejected(error: GatewayError): boolean {
-  return error.upstreamStatus !== undefined && (error.upstreamStatus === 401 || error.code === 'invalid_api_key');
+  return error.code === 'upstream_auth_failed';
+}
+
+/** Whether a retry of this request may go back to the deployment that just failed. */
+export function mayRetrySameDeployment(error: GatewayError): boolean {
+  return !isProviderKeyRejected(error);
 }
 
 export function isRateLimited(error: GatewayError): boolean {

@@ -39,8 +39,15 @@ export type AttemptOutcome =
    * A failure of the deployment: connection error, timeout, 408/409/429/5xx, a broken body or
    * stream, the provider key rejected. `repeated`: this request already failed on this deployment
    * (a retry there), so it is not counted again: one request counts at most once.
+   * `credentialsRejected`: the upstream refused the provider key; the circuit opens at once.
    */
-  | { kind: 'failure'; rateLimited: boolean; retryAfterMs: number | undefined; repeated: boolean }
+  | {
+      kind: 'failure';
+      rateLimited: boolean;
+      retryAfterMs: number | undefined;
+      repeated: boolean;
+      credentialsRejected: boolean;
+    }
   /** Says nothing about the deployment (the client went away, an internal error). */
   | { kind: 'neutral' };
 

@@ -59,7 +59,7 @@ describe('router with the in-memory state', () => {
     await router.attemptStarted(d0);
     await router.attemptFinished(
       d0,
-      { kind: 'failure', rateLimited: false, retryAfterMs: undefined, repeated: false },
+      { kind: 'failure', rateLimited: false, retryAfterMs: undefined, repeated: false, credentialsRejected: false },
       false,
     );
     assert.deepEqual(
@@ -90,7 +90,7 @@ describe('router with the in-memory state', () => {
     const [d0] = MODEL.deployments as [Deployment];
     await router.attemptFinished(
       d0,
-      { kind: 'failure', rateLimited: false, retryAfterMs: undefined, repeated: false },
+      { kind: 'failure', rateLimited: false, retryAfterMs: undefined, repeated: false, credentialsRejected: false },
       false,
     );
     now = 60;

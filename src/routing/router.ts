@@ -84,6 +84,16 @@ export class Router {
     if (change) this.options.onCircuitChange?.(deployment, change);
   }
 
+  /** How many of the given deployments take traffic now (circuit not open); all of them when the state is unreachable. */
+  async usableCount(deploymentIds: readonly string[]): Promise<number> {
+    const snapshots = await this.guard(
+      () => this.state.snapshot(deploymentIds, this.now()),
+      () => undefined,
+    );
+    if (snapshots === undefined) return deploymentIds.length;
+    return snapshots.filter((snapshot) => snapshot.circuit.state !== 'open').length;
+  }
+
   private async guard<T>(action: () => T | Promise<T>, fallback: () => T): Promise<T> {
     try {
       return await action();

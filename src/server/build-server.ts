@@ -9,11 +9,13 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.ts';
 import type { Gateway } from '../gateway/context.ts';
+import { logAccess } from '../policy/access-log.ts';
 import type { ApiKeyEntry, KeyStore } from '../policy/key-store.ts';
 import { openAIChatSurface } from '../surfaces/openai-chat/index.ts';
 import type { Surface } from '../surfaces/types.ts';
 import { createJsonBodyParser, declaredLength } from './body-reader.ts';
 import { addressOf, ConnectionGuard } from './connection-guard.ts';
+import { Cors, type CorsOptions, isPreflight } from './cors.ts';
 import {
   headersTimeout,
   invalidApiKey,
@@ -26,6 +28,7 @@ import { BodyReservation, InflightBodyBudget } from './inflight-body-budget.ts';
 import { answerAndClose } from './raw-response.ts';
 import { CLOSE_AFTER, logRejection, pathOf, type Rejection, rejectionRecord } from './rejections.ts';
 import { clientRequestIdOf, newRequestId } from './request-id.ts';
+import { type FrontDoorCounters, registerHealthRoutes } from './routes/health.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerSurfaceRoute } from './routes/surface-route.ts';
 
@@ -46,7 +49,11 @@ export interface FrontDoorLimits {
   maxInflightBodyBytes: number;
 }
 
-export interface ServerDeps extends Omit<Gateway, 'onServerError'> {
+/**
+ * `keys` and the Gateway's pieces may be getters that a config reload swaps (app.ts): they are read
+ * when needed, never kept past the request that read them.
+ */
+export interface ServerDeps extends Omit<Gateway, 'onServerError' | 'onSettled'> {
   logger: Logger;
   keys: KeyStore;
   bodyLimitBytes: number;
@@ -56,6 +63,10 @@ export interface ServerDeps extends Omit<Gateway, 'onServerError'> {
   isShuttingDown?: () => boolean;
   /** Surfaces served besides SURFACE_ROUTES (tests). */
   surfaces?: readonly SurfaceRoute[];
+  /** Resolves when the store answers a cheap query (`/health/ready`). */
+  pingStore?: () => Promise<void>;
+  /** `server.cors`; unset = no CORS headers, OPTIONS goes through auth like any request. */
+  cors?: CorsOptions;
 }
 
 /** One inbound API and the paths it is served on. */
@@ -69,7 +80,7 @@ const SURFACE_ROUTES: readonly SurfaceRoute[] = [
   { surface: openAIChatSurface, paths: ['/v1/chat/completions', '/chat/completions'] },
 ];
 
-const PUBLIC_PATHS = new Set(['/health', '/healthz']);
+const PUBLIC_PATHS = new Set(['/health', '/healthz', '/health/ready']);
 /** The surface whose envelope answers what no route's surface covers (unknown paths, bare sockets). */
 const DEFAULT_SURFACE: Surface = openAIChatSurface;
 /** Node's own request timeout, a backstop for bodies no parser reads: this long past the two limits. */
@@ -78,7 +89,10 @@ const NODE_TIMEOUT_MARGIN_MS = 5000;
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const { limits } = deps;
   const budget = new InflightBodyBudget(limits.maxInflightBodyBytes);
+  const cors = deps.cors === undefined ? undefined : new Cors(deps.cors);
+  const counters: FrontDoorCounters = { failedAuthentications: 0 };
   const record = (rejection: Rejection) => {
+    if (rejection.error.code === 'invalid_api_key') counters.failedAuthentications++;
     logRejection(deps.logger, rejection);
     deps.policy.settle(undefined, rejectionRecord(rejection));
   };
@@ -184,6 +198,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       socket.destroy();
       return reply;
     }
+    if (cors !== undefined) {
+      const origin = cors.allowedOrigin(request.headers);
+      // Answered before auth: a browser never sends credentials with its preflight.
+      if (isPreflight(request.method, request.headers)) {
+        const requested = request.headers['access-control-request-headers'];
+        reply.code(204).headers(cors.preflightHeaders(origin, requested)).send();
+        return reply;
+      }
+      if (origin !== undefined) cors.decorate(reply.raw, origin);
+    }
     reply.header('x-request-id', request.id);
     const clientRequestId = clientRequestIdOf(request.headers);
     if (clientRequestId !== null) reply.header('x-client-request-id', clientRequestId);
@@ -212,14 +236,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     reject(request, reply, new GatewayError('not_found', `Invalid URL (${request.method} ${pathOf(request.url)})`)),
   );
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  registerModelRoutes(app, deps.catalogue, Date.now());
-  const gateway: Gateway = {
-    ...deps,
-    onServerError: (error, requestId) => logServerError(deps.logger, error, requestId),
-  };
+  registerHealthRoutes(app, deps, counters);
+  registerModelRoutes(app, () => deps.catalogue, Date.now());
+  const onServerError: Gateway['onServerError'] = (error, requestId) => logServerError(deps.logger, error, requestId);
+  // A snapshot per request: it finishes on the config it started with, whatever a reload swaps meanwhile.
+  // The access line of a request the gateway handled; a rejection's line is logRejection's.
+  const onSettled: Gateway['onSettled'] = (record) => logAccess(deps.logger, record);
+  const currentGateway = (): Gateway => ({ ...deps, onServerError, onSettled });
   for (const { surface, paths } of [...SURFACE_ROUTES, ...(deps.surfaces ?? [])]) {
-    registerSurfaceRoute(app, gateway, surface, paths);
+    registerSurfaceRoute(app, currentGateway, surface, paths);
   }
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { BatchWriter } from './batch-writer.ts';
 import type { StoreDatabase } from './database.ts';
 import { RecordJournal } from './journal.ts';
@@ -49,6 +49,10 @@ export async function createKyselyStore(parts: KyselyStoreParts): Promise<Store>
     kind,
     requestLog,
     listRequests: (query) => listRequestLog(db, query),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    pruneRequests: (before, batchSize) => pruneRequestLog(db, before, batchSize ?? DEFAULT_PRUNE_BATCH),
     close() {
       closing ??= (async () => {
         try {
@@ -135,6 +139,21 @@ async function listRequestLog(db: Kysely<StoreDatabase>, query: RequestLogQuery)
   if (query.publicModel !== undefined) select = select.where('public_model', '=', query.publicModel);
   const rows = await select.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(clampLimit(query.limit)).execute();
   return rows.map(fromRequestLogRow);
+}
+
+/** Rows deleted per statement when pruning. */
+export const DEFAULT_PRUNE_BATCH = 5000;
+
+async function pruneRequestLog(db: Kysely<StoreDatabase>, before: number, batchSize: number): Promise<number> {
+  const size = Math.max(1, Math.floor(batchSize));
+  let deleted = 0;
+  for (;;) {
+    const batch = db.selectFrom('request_log').select('id').where('timestamp', '<', before).limit(size);
+    const result = await db.deleteFrom('request_log').where('id', 'in', batch).executeTakeFirst();
+    const count = Number(result.numDeletedRows);
+    deleted += count;
+    if (count < size) return deleted;
+  }
 }
 
 function clampLimit(limit: number | undefined): number {

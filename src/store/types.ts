@@ -79,6 +79,13 @@ export interface Store {
   readonly requestLog: RequestLogWriter;
   /** Newest first (timestamp, then insertion order). */
   listRequests(query: RequestLogQuery): Promise<RequestLogRecord[]>;
+  /** A cheap query: resolves when the database answers (readiness checks). */
+  ping(): Promise<void>;
+  /**
+   * Deletes request log rows with `timestamp < before` (epoch ms), `batchSize` rows per statement
+   * so that a large backlog never holds one long lock. Returns the number of rows deleted.
+   */
+  pruneRequests(before: number, batchSize?: number): Promise<number>;
   /** Flushes buffered writes, then releases the database. */
   close(): Promise<void>;
 }

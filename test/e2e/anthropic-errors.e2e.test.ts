@@ -6,14 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
-import {
-  APIError,
-  AuthenticationError,
-  BadRequestError,
-  InternalServerError,
-  NotFoundError,
-  RateLimitError,
-} from 'openai';
+import { APIError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
 import { startAnthropicLlmux } from '../support/anthropic-llmux.ts';
 import { anthropicJsonStep, anthropicSseStep } from '../support/anthropic-replay.ts';
 import { toEventsStep } from '../support/replay-common.ts';
@@ -45,6 +38,10 @@ describe('openai SDK → llmux → Anthropic: errors', () => {
   - name: claude-rate-limited
     retry: { attempts: 1 }
     deployments: [{ provider: claude, model: claude-sonnet-4-5-20250929 }]
+  # So does a refused provider key.
+  - name: claude-bad-key
+    retry: { attempts: 1 }
+    deployments: [{ provider: claude, model: claude-sonnet-4-5 }]
 `));
   });
 
@@ -69,15 +66,15 @@ describe('openai SDK → llmux → Anthropic: errors', () => {
     assert.equal(sim.requests.length, 0);
   });
 
-  it('401 authentication_error → AuthenticationError, code invalid_api_key', async () => {
+  it("401 authentication_error → 502 upstream_auth_failed naming the provider (llmux's key, not the client's)", async () => {
     sim.enqueue({ kind: 'json', status: 401, body: anthropicError('authentication_error', 'invalid x-api-key') });
     const error = await rejection(
-      client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] }),
-      AuthenticationError,
+      client.chat.completions.create({ model: 'claude-bad-key', messages: [{ role: 'user', content: 'x' }] }),
+      InternalServerError,
     );
-    assert.equal(error.status, 401);
-    assert.equal(error.code, 'invalid_api_key');
-    assert.match(error.message, /invalid x-api-key/);
+    assert.equal(error.status, 502);
+    assert.equal(error.code, 'upstream_auth_failed');
+    assert.match(error.message, /Provider "claude" rejected the credentials/);
   });
 
   it('400 recorded invalid_request_error → BadRequestError with the upstream message', async () => {

@@ -128,7 +128,9 @@ describe('openai SDK → llmux → Anthropic', () => {
       response_format: { type: 'json_schema', json_schema: { name: 'recipe', schema, strict: true } },
     });
     assert.equal(JSON.parse(data.choices[0]?.message.content ?? '').recipe.name, 'Classic Lasagna');
-    assert.deepEqual(upstream().output_config, { format: { type: 'json_schema', schema } });
+    // Claude's structured outputs want additionalProperties: false on every object (strict-schema.ts).
+    const sent = { ...schema, properties: { recipe: { type: 'object', additionalProperties: false } } };
+    assert.deepEqual(upstream().output_config, { format: { type: 'json_schema', schema: sent } });
   });
 
   it('json_schema on an older model: forced JSON tool, its input returned as content with finish stop', async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
-import { APIError, AuthenticationError, NotFoundError, RateLimitError } from 'openai';
+import { APIError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
 import { type Gateway, simOf, startGateway } from '../support/gateway.ts';
 import { geminiJsonStep, geminiSseStep } from '../support/gemini-replay.ts';
 import { collectChunks, rejection } from '../support/sdk-helpers.ts';
@@ -29,6 +29,9 @@ models:
     deployments: [{ provider: google, model: gemini-2.5-flash }]
   # Any 429 opens the deployment's circuit (issue 4): the 429 test has a deployment of its own.
   - name: gemini-limited
+    deployments: [{ provider: google, model: gemini-2.5-flash }]
+  # A refused provider key opens its circuit at once too.
+  - name: gemini-bad-key
     deployments: [{ provider: google, model: gemini-2.5-flash }]
 `,
     });
@@ -72,15 +75,15 @@ models:
     );
   });
 
-  it('errors: API_KEY_INVALID → AuthenticationError, 429 RetryInfo → RateLimitError with retry-after, 404 → NotFoundError', async () => {
+  it("errors: API_KEY_INVALID → 502 upstream_auth_failed (llmux's key), 429 RetryInfo → RateLimitError with retry-after, 404 → NotFoundError", async () => {
     sim.enqueue(geminiJsonStep(`${FB}/googleai/unary-failure-api-key.json`));
     const auth = await rejection(
-      client.chat.completions.create({ model: 'gemini-flash', messages: [{ role: 'user', content: 'x' }] }),
-      AuthenticationError,
+      client.chat.completions.create({ model: 'gemini-bad-key', messages: [{ role: 'user', content: 'x' }] }),
+      InternalServerError,
     );
-    assert.equal(auth.status, 401);
-    assert.equal(auth.code, 'invalid_api_key');
-    assert.match(auth.message, /API key not valid/);
+    assert.equal(auth.status, 502);
+    assert.equal(auth.code, 'upstream_auth_failed');
+    assert.match(auth.message, /Provider "google" rejected the credentials/);
 
     sim.enqueue(geminiJsonStep('gemini/vercel-ai/google-429-retry-info.json'));
     const limited = await rejection(

@@ -332,6 +332,9 @@ providers:
 models:
   - name: gpt-test
     deployments: [{ provider: up, model: ${UPSTREAM_MODEL} }]
+  # A refused provider key cools its deployment at once: the 401 case has a deployment of its own.
+  - name: auth-test
+    deployments: [{ provider: up, model: ${UPSTREAM_MODEL} }]
   - name: "oai/*"
     deployments: [{ provider: oai, model: "*" }]
   - name: dev-kept
@@ -618,7 +621,6 @@ models:
 
   describe('upstream errors keep status, message, type, param and code', () => {
     const ERROR_CASES = [
-      { name: '401 AuthFailure.json', rel: 'openai/openai-dotnet/AuthFailure.json', status: 401 },
       {
         name: '400 StructuredOutputs(WithoutSchema,Strict,FailureExpected).json',
         rel: 'openai/openai-dotnet/StructuredOutputs(WithoutSchema,Strict,FailureExpected).json',
@@ -680,6 +682,17 @@ models:
       });
     }
 
+    it("401 AuthFailure.json → 502 upstream_auth_failed naming the provider: llmux's key, not the client's", async () => {
+      assert.equal(recordedError('openai/openai-dotnet/AuthFailure.json').status, 401);
+      sim.enqueue(dotnetStep('openai/openai-dotnet/AuthFailure.json'));
+      const { result } = await exchange({ model: 'auth-test', ...userAsks('hi') });
+      assert.equal(result.status, 502, 'a gateway error, not a 401 the client would take for its own key');
+      const error = recordAt(json(result.body).error, 'error');
+      assert.equal(error.code, 'upstream_auth_failed');
+      assert.equal(error.type, 'upstream_error');
+      assert.match(String(error.message), /^Provider "up" rejected the credentials llmux uses for it/);
+    });
+
     it('an upstream message echoing the upstream key is redacted', async () => {
       const entry = loadDotnetRecord('openai/openai-dotnet/AuthFailure.json').entries[0];
       assert.ok(entry, 'entry');
@@ -689,14 +702,11 @@ models:
       assert.ok(message.includes(OPENAI_KEY), 'message.includes(OPENAI_KEY)');
       sim.enqueue({ kind: 'json', status: 401, body: { error: { ...error, message } } });
       const { result } = await exchange({ model: 'oai/gpt-4o-mini', ...userAsks('hi') });
-      assert.equal(result.status, 401);
+      assert.equal(result.status, 502, "the upstream refused llmux's key: upstream_auth_failed");
       const text = result.body.toString('utf8');
       assert.ok(!text.includes(OPENAI_KEY), 'upstream key never reaches the client');
       assert.ok(!text.includes('sk-oai'), 'not even its prefix');
-      assert.match(
-        recordAt(json(result.body).error, 'error').message as string,
-        /^Incorrect API key provided: \[redacted\]\. You can find/,
-      );
+      assert.match(recordAt(json(result.body).error, 'error').message as string, /^Provider "oai" rejected/);
     });
   });
 });

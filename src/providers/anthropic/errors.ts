@@ -9,9 +9,9 @@
  *   |-----------------------|--------|-------------------------|
  *   | invalid_request_error | 400    | invalid_request         |
  *   |  "prompt is too long" | 400    | context_length_exceeded |
- *   | authentication_error  | 401    | invalid_api_key         |
+ *   | authentication_error  | 401    | upstream_auth_failed (502) |
  *   | billing_error         | 402    | insufficient_quota      |
- *   | permission_error      | 403    | permission_denied       |
+ *   | permission_error      | 403    | upstream_auth_failed (502) |
  *   | not_found_error       | 404    | model_not_found (not_found when not about the model) |
  *   | request_too_large     | 413    | payload_too_large       |
  *   | rate_limit_error      | 429    | rate_limit_exceeded     |
@@ -19,6 +19,7 @@
  *   | timeout_error         | 504    | upstream_timeout        |
  *   | overloaded_error      | 529    | overloaded              |
  *
+ * A rejected provider key (401, 403) is the operator's problem: 502 `upstream_auth_failed` (upstream-auth.ts).
  * 529 is kept as the status (not rewritten to 503): it is ≥ 500, so SDKs raise their server-error
  * class and retry it, and llmux's own retry policy treats it as retryable.
  */
@@ -27,6 +28,7 @@ import { isRecord, tryParseJson } from '../../lib/json.ts';
 import { redactSecrets } from '../../lib/redact.ts';
 import { upstreamRetryFacts } from '../../upstream/retry-after.ts';
 import type { DeploymentTarget } from '../types.ts';
+import { upstreamAuthFailed } from '../upstream-auth.ts';
 
 const WIRE_FORMAT = 'anthropic-messages';
 
@@ -86,6 +88,14 @@ export function parseAnthropicError(
   const message = redactSecrets(rawMessage, secrets);
   const type = typeof error?.type === 'string' ? error.type : undefined;
   const code = canonicalCode(type, status, message);
+  // permission_error: "Your API key does not have permission to use the specified resource".
+  if (code === 'invalid_api_key' || code === 'permission_denied') {
+    return upstreamAuthFailed(target, {
+      status,
+      message,
+      upstreamType: type === undefined ? undefined : redactSecrets(type, secrets),
+    });
+  }
   return new GatewayError(code, message, {
     status,
     param: code === 'context_length_exceeded' ? 'messages' : null,

@@ -245,17 +245,20 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
   const body = (type: string, message: string) =>
     JSON.stringify({ type: 'error', error: { type, message }, request_id: 'req_011x' });
 
-  test('401 authentication_error → invalid_api_key, key redacted', () => {
+  test("401 authentication_error → 502 upstream_auth_failed naming the provider (llmux's key, not the client's)", () => {
     const e = anthropicAdapter.parseError(
       401,
       body('authentication_error', 'invalid x-api-key sk-ant-test-key-123456'),
       {},
       target,
     );
-    assert.equal(e.status, 401);
-    assert.equal(e.code, 'invalid_api_key');
-    assert.equal(openAIErrorFields(e).code, 'invalid_api_key');
-    assert.equal(openAIErrorFields(e).type, 'invalid_request_error');
+    assert.equal(e.status, 502);
+    assert.equal(e.code, 'upstream_auth_failed');
+    assert.equal(e.upstreamStatus, 401);
+    assert.equal(e.retryable, true, 'another deployment may have a good key');
+    assert.equal(openAIErrorFields(e).code, 'upstream_auth_failed');
+    assert.equal(openAIErrorFields(e).type, 'upstream_error');
+    assert.ok(e.message.includes(`"${target.providerName}"`), `the message names the provider: ${e.message}`);
     assert.ok(!e.message.includes('sk-ant-test-key-123456'), "!e.message.includes('sk-ant-test-key-123456')");
   });
 
@@ -294,7 +297,7 @@ describe('Anthropic errors → GatewayError (OpenAI envelope fields)', () => {
   test('403, 402, 413 and non-JSON bodies', () => {
     assert.equal(
       openAIErrorFields(anthropicAdapter.parseError(403, body('permission_error', 'no'), {}, target)).code,
-      'permission_denied',
+      'upstream_auth_failed',
     );
     assert.equal(
       openAIErrorFields(anthropicAdapter.parseError(402, body('billing_error', 'pay'), {}, target)).type,

@@ -170,8 +170,17 @@ describe('Anthropic streams → OpenAI chunks (golden)', () => {
     assert.equal(details.length, 1);
     assert.equal(details[0]?.type, 'reasoning.text');
     assert.match(details[0]?.signature ?? '', /^EvQBCkYICxgCKkAxhD4N/);
-    const signatureChunk = chunks.find((chunk) => chunk.choices[0]?.delta.reasoning_details);
-    assert.match(signatureChunk?.choices[0]?.delta.reasoning_details?.[0]?.signature ?? '', /^EvQB/);
+    const streamed = chunks.flatMap((chunk) => chunk.choices[0]?.delta.reasoning_details ?? []);
+    assert.equal(
+      streamed.map((detail) => detail.text ?? '').join(''),
+      choice.message.reasoning_content,
+      'the streamed reasoning_details texts concatenate to the thinking text',
+    );
+    assert.ok(
+      streamed.every((detail) => detail.index === 0),
+      'every streamed detail names its block (index 0)',
+    );
+    assert.match(streamed.at(-1)?.signature ?? '', /^EvQB/);
     const firstContent = chunks.findIndex((chunk) => chunk.choices[0]?.delta.content);
     const lastReasoning = chunks.findLastIndex((chunk) => chunk.choices[0]?.delta.reasoning_content);
     assert.ok(lastReasoning < firstContent, 'lastReasoning < firstContent');

@@ -123,6 +123,24 @@ function fitBudget(
   }
 }
 
+/**
+ * With thinking on, Claude requires the final assistant turn, when it called tools, to start with
+ * its signed thinking block. Clients that do not send reasoning back (AI SDK, LangChain, Agents
+ * SDK) would get a 400 at the second step of a tool loop: that request goes without thinking.
+ * Returns whether thinking is still on.
+ */
+export function dropThinkingWithoutSignedToolTurn(body: AnthropicRequestBody, ctx: BuildContext): boolean {
+  const last = body.messages.findLast((turn) => turn.role === 'assistant');
+  if (!last?.content.some((block) => block.type === 'tool_use')) return true;
+  const first = last.content[0]?.type;
+  if (first === 'thinking' || first === 'redacted_thinking') return true;
+  delete body.thinking;
+  ctx.warnings.push(
+    'thinking disabled for this request: the assistant turn with tool calls came back without its signed thinking (send reasoning_details back to keep thinking on)',
+  );
+  return false;
+}
+
 /** Drops what Claude rejects alongside thinking, each with a warning. */
 export function applyThinkingConstraints(body: AnthropicRequestBody, ctx: BuildContext): void {
   if (body.temperature !== undefined && body.temperature !== 1) {

@@ -2,12 +2,18 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest } from '../../core/types.ts';
 import type { AnthropicRequestBody } from '../../protocols/anthropic-messages.ts';
+import { classifyExtraFields } from '../openai-extra-fields.ts';
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
 import { type BuildContext, rejectOrDrop } from './build-context.ts';
 import { mergeRawFields } from './merge-options.ts';
 import { toAnthropicPrompt } from './messages.ts';
 import { claudeModelInfo } from './models.ts';
-import { applyReasoning, applyThinkingConstraints, relaxForcedToolChoice } from './reasoning.ts';
+import {
+  applyReasoning,
+  applyThinkingConstraints,
+  dropThinkingWithoutSignedToolTurn,
+  relaxForcedToolChoice,
+} from './reasoning.ts';
 import { applyResponseFormat } from './response-format.ts';
 import { toAnthropicTooling } from './tools.ts';
 
@@ -59,7 +65,8 @@ export function toAnthropicRequest(
 
   const clientBetas = mergeRawFields(body, request.providerOptions?.anthropic, target.bodyOverrides, ctx);
   const clientSetMax = request.maxOutputTokens !== undefined || target.bodyOverrides?.max_tokens !== undefined;
-  const thinkingOn = applyReasoning(body, request, clientSetMax, limit, ctx);
+  const thinkingOn =
+    applyReasoning(body, request, clientSetMax, limit, ctx) && dropThinkingWithoutSignedToolTurn(body, ctx);
   applyResponseFormat(body, request, thinkingOn, ctx);
   if (thinkingOn) applyThinkingConstraints(body, ctx);
   if (model.rejectsForcedToolUse) relaxForcedToolChoice(body, 'this model rejects forced tool use', ctx);
@@ -82,6 +89,10 @@ function rejectUnsupported(request: ChatRequest, ctx: BuildContext): void {
   }
   if (request.n !== undefined && request.n > 1)
     ctx.warnings.push(`n=${request.n}: one Claude request returns one choice`);
+  for (const { field, kind } of classifyExtraFields(request.extraFields)) {
+    if (kind === 'hint') ctx.warnings.push(`${field} ignored: Claude has no equivalent`);
+    else rejectOrDrop(ctx, field, 'Claude has no equivalent');
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  *
  * - json_schema on models with native structured output (4.1 Opus, 4.5 and newer):
  *   `output_config.format = {type: "json_schema", schema}` (GA, no beta header); the JSON arrives
- *   as ordinary text.
+ *   as ordinary text. The schema is cut to what structured outputs accept (strict-schema.ts).
  * - json_schema on other models, and json_object everywhere (Claude has no schema-less JSON mode):
  *   a tool named `llmux_json_response` whose `input_schema` is the schema (an open object for
  *   json_object), forced with `tool_choice: {type: "tool"}`. The response parsers turn its input
@@ -16,6 +16,7 @@
 import type { ChatRequest, JsonObject } from '../../core/types.ts';
 import type { AnthropicRequestBody, AnthropicTool } from '../../protocols/anthropic-messages.ts';
 import type { BuildContext } from './build-context.ts';
+import { strictSchemaWarning, toClaudeStrictSchema } from './strict-schema.ts';
 import { JSON_RESPONSE_TOOL } from './tools.ts';
 
 const OPEN_OBJECT: JsonObject = { type: 'object' };
@@ -29,7 +30,10 @@ export function applyResponseFormat(
   const format = request.responseFormat;
   if (!format || format.type === 'text') return;
   if (format.type === 'json_schema' && format.schema !== undefined && ctx.model.structuredOutput) {
-    body.output_config = { ...body.output_config, format: { type: 'json_schema', schema: format.schema } };
+    const strict = toClaudeStrictSchema(format.schema);
+    const warning = strictSchemaWarning('response_format.json_schema.schema', strict.moved);
+    if (warning) ctx.warnings.push(warning);
+    body.output_config = { ...body.output_config, format: { type: 'json_schema', schema: strict.schema } };
     return;
   }
   const schema = format.type === 'json_schema' ? (format.schema ?? OPEN_OBJECT) : OPEN_OBJECT;

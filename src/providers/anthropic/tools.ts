@@ -4,6 +4,7 @@ import type { ChatRequest, JsonObject, ToolDefinition } from '../../core/types.t
 import type { AnthropicTool, AnthropicToolChoice } from '../../protocols/anthropic-messages.ts';
 import type { BuildContext } from './build-context.ts';
 import { toCacheControl } from './content.ts';
+import { strictSchemaWarning, toClaudeStrictSchema } from './strict-schema.ts';
 
 /**
  * Reserved name of the tool llmux adds when `response_format` is emulated with a forced tool call.
@@ -32,8 +33,13 @@ export function toAnthropicTool(tool: ToolDefinition, index: number, ctx: BuildC
   const out: AnthropicTool = { name: tool.name, input_schema: toInputSchema(tool.parameters) };
   if (tool.description !== undefined && tool.description !== '') out.description = tool.description;
   if (tool.strict === true) {
-    if (ctx.model.structuredOutput) out.strict = true;
-    else ctx.warnings.push(`tools[${index}].function.strict ignored: this model has no strict tool use`);
+    if (ctx.model.structuredOutput) {
+      out.strict = true;
+      const strict = toClaudeStrictSchema(out.input_schema);
+      const warning = strictSchemaWarning(`tools[${index}].function.parameters`, strict.moved);
+      if (warning) ctx.warnings.push(warning);
+      out.input_schema = strict.schema;
+    } else ctx.warnings.push(`tools[${index}].function.strict ignored: this model has no strict tool use`);
   }
   return Object.assign(out, toCacheControl(tool.cache));
 }

@@ -16,11 +16,18 @@ export class CandidateState {
   finished = false;
   private toolCount = 0;
   private sawToolCalls = false;
-  private openCall: { index: number; args: PartialArgs } | undefined;
+  private openCall: { index: number; args: PartialArgs; dropped: boolean } | undefined;
   private readonly citations = new Set<string>();
   private readonly blocks: ContentBlocks;
 
-  constructor(readonly choice: number) {
+  /**
+   * @param singleToolCall `parallel_tool_calls: false`, which Gemini has no switch for: calls after
+   * the first are dropped (request.ts lists that in the warnings).
+   */
+  constructor(
+    readonly choice: number,
+    private readonly singleToolCall = false,
+  ) {
     this.blocks = new ContentBlocks(choice);
   }
 
@@ -101,6 +108,10 @@ export class CandidateState {
       return;
     }
     if (call.name === undefined) return;
+    if (this.singleToolCall && this.toolCount > 0) {
+      if (call.willContinue) this.openCall = { index: -1, args: new PartialArgs(), dropped: true };
+      return;
+    }
     this.blocks.leave(events);
     const index = this.toolCount++;
     this.sawToolCalls = true;
@@ -114,7 +125,7 @@ export class CandidateState {
     if (part.thoughtSignature !== undefined) start.signature = part.thoughtSignature;
     events.push(start);
     if (call.willContinue) {
-      this.openCall = { index, args: new PartialArgs() };
+      this.openCall = { index, args: new PartialArgs(), dropped: false };
       for (const fragment of call.partialArgs ?? []) this.openCall.args.push(fragment);
       return;
     }
@@ -131,6 +142,7 @@ export class CandidateState {
     const open = this.openCall;
     if (!open) return;
     this.openCall = undefined;
+    if (open.dropped) return;
     events.push({
       type: 'tool-call-delta',
       choice: this.choice,

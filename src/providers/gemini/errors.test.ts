@@ -26,23 +26,17 @@ const firebase = (rel: string) => {
 const retryAfterHeader = (error: GatewayError) => renderOpenAIError(error, 'r').headers['retry-after'];
 
 describe('Gemini errors', () => {
-  it('400 INVALID_ARGUMENT / API_KEY_INVALID → 401 invalid_api_key (the SDK raises AuthenticationError)', () => {
+  it("400 INVALID_ARGUMENT / API_KEY_INVALID → 502 upstream_auth_failed (llmux's key, not the client's)", () => {
     const error = firebase('googleai/unary-failure-api-key.json');
     assert.deepEqual(
       [error.status, error.code, fields(error).code, fields(error).type, error.retryable, error.upstreamStatus],
-      [401, 'invalid_api_key', 'invalid_api_key', 'INVALID_ARGUMENT', false, 400],
+      [502, 'upstream_auth_failed', 'upstream_auth_failed', 'upstream_error', true, 400],
     );
-    assert.equal(error.message, 'API key not valid. Please pass a valid API key.');
+    assert.match(error.message, /^Provider "[^"]+" rejected the credentials llmux uses for it \(upstream HTTP 400\)/);
     const rendered = renderOpenAIError(error, 'req_1');
-    assert.equal(rendered.status, 401);
-    assert.deepEqual(JSON.parse(rendered.body), {
-      error: {
-        message: 'API key not valid. Please pass a valid API key. (request id: req_1)',
-        type: 'INVALID_ARGUMENT',
-        param: null,
-        code: 'invalid_api_key',
-      },
-    });
+    assert.equal(rendered.status, 502);
+    const envelope = JSON.parse(rendered.body) as { error: { code: string; type: string } };
+    assert.deepEqual([envelope.error.code, envelope.error.type], ['upstream_auth_failed', 'upstream_error']);
   });
 
   it('429 RESOURCE_EXHAUSTED with RetryInfo.retryDelay → rate_limit_exceeded, retry-after in whole seconds', () => {
@@ -89,13 +83,24 @@ describe('Gemini errors', () => {
     assert.equal(parse(404, cassette?.response.body.toString('utf8') ?? '').code, 'model_not_found');
   });
 
-  it('403 PERMISSION_DENIED stays 403 with the ErrorInfo reason as code', () => {
+  it('403 PERMISSION_DENIED about the key or project → upstream_auth_failed; about a file the request named, stays 403', () => {
     const disabled = firebase('googleai/unary-failure-generativelanguage-api-not-enabled.json');
     assert.deepEqual(
-      [disabled.status, fields(disabled).type, fields(disabled).code, disabled.retryable],
-      [403, 'PERMISSION_DENIED', 'SERVICE_DISABLED', false],
+      [disabled.status, disabled.code, disabled.upstreamCode, disabled.retryable],
+      [502, 'upstream_auth_failed', 'SERVICE_DISABLED', true],
     );
-    assert.equal(firebase('vertexai/unary-failure-iam-permission-denied.json').status, 403);
+    assert.equal(firebase('vertexai/unary-failure-iam-permission-denied.json').code, 'upstream_auth_failed');
+    const file = parse(
+      403,
+      JSON.stringify({
+        error: {
+          code: 403,
+          message: 'You do not have permission to access the File abc123 or it may not exist.',
+          status: 'PERMISSION_DENIED',
+        },
+      }),
+    );
+    assert.deepEqual([file.status, file.code], [403, 'permission_denied'], 'the request named the file');
   });
 
   it('400s keep their message (penalty, thinking level)', () => {

@@ -3,6 +3,7 @@ import { isRecord, tryParseJson } from '../../lib/json.ts';
 import { redactSecrets } from '../../lib/redact.ts';
 import { upstreamRetryFacts } from '../../upstream/retry-after.ts';
 import type { DeploymentTarget } from '../types.ts';
+import { upstreamAuthFailed } from '../upstream-auth.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -12,9 +13,10 @@ type Headers = Record<string, string | string[] | undefined>;
  * stream endpoint without alt=sse), as an SSE `data:` line, or as a bare JSON error on an
  * `alt=sse` endpoint that announced `text/event-stream` (js-genai recording).
  *
- * - 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID (Gemini's answer to a bad key) and
- *   401 UNAUTHENTICATED → 401 `invalid_api_key`, so SDKs raise their authentication error.
- * - 404 NOT_FOUND → `model_not_found`. 403 PERMISSION_DENIED stays 403 (`permission_denied`).
+ * - 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID (Gemini's answer to a bad key),
+ *   401 UNAUTHENTICATED and 403 PERMISSION_DENIED about the key or project (not about a file or a
+ *   cached content the request named) → 502 `upstream_auth_failed`: the operator's key, not the client's.
+ * - 404 NOT_FOUND → `model_not_found`. Other 403s stay 403 (`permission_denied`).
  * - 429 RESOURCE_EXHAUSTED → `rate_limit_exceeded`; RetryInfo.retryDelay ("47s") is the retry hint
  *   (a `retry-after` header, when present, wins).
  * - 5xx stay as they are and are retryable (503 `overloaded`, 504 `upstream_timeout`); statuses
@@ -50,13 +52,19 @@ export function fromGeminiErrorPayload(
   const secrets = [target.apiKey];
   const message = redactSecrets(rawMessage, secrets).replace(/\b(key=)[^&\s"')]+/gi, '$1[redacted]');
   const keyInvalid = reason === 'API_KEY_INVALID' || upstreamStatus === 401 || rpcStatus === 'UNAUTHENTICATED';
-  const status = keyInvalid
-    ? 401
-    : upstreamStatus >= 400 && upstreamStatus <= 599 && upstreamStatus !== 499
-      ? upstreamStatus
-      : 502;
+  const keyRefused =
+    upstreamStatus === 403 && rpcStatus === 'PERMISSION_DENIED' && !REQUESTED_RESOURCE.test(rawMessage);
+  if (keyInvalid || keyRefused) {
+    return upstreamAuthFailed(target, {
+      status: upstreamStatus,
+      message,
+      upstreamType: rpcStatus === undefined ? undefined : redactSecrets(rpcStatus, secrets),
+      upstreamCode: typeof reason === 'string' ? redactSecrets(reason, secrets) : undefined,
+    });
+  }
+  const status = upstreamStatus >= 400 && upstreamStatus <= 599 && upstreamStatus !== 499 ? upstreamStatus : 502;
   const retry = upstreamRetryFacts(status, headers);
-  return new GatewayError(canonicalCode(status, keyInvalid, message), message, {
+  return new GatewayError(canonicalCode(status, message), message, {
     status,
     provider: target.providerName,
     upstreamFormat: 'gemini',
@@ -69,8 +77,10 @@ export function fromGeminiErrorPayload(
   });
 }
 
-function canonicalCode(status: number, keyInvalid: boolean, message: string): ErrorCode {
-  if (keyInvalid) return 'invalid_api_key';
+/** A 403 about something the request named ("You do not have permission to access the File …"). */
+const REQUESTED_RESOURCE = /permission to access (the )?(file|cached ?content|tuned ?model|corpus)/i;
+
+function canonicalCode(status: number, message: string): ErrorCode {
   if (status === 403) return 'permission_denied';
   if (status === 404) return 'model_not_found';
   if (status === 429) return 'rate_limit_exceeded';

@@ -45,7 +45,7 @@ export function toGeminiGenerationConfig(
   addResponseFormat(request, traits, config);
   const thinking = toGeminiThinkingConfig(request.reasoning, traits, adjustments);
   if (thinking) config.thinkingConfig = thinking;
-  const modalities = request.providerOptions?.openai?.modalities;
+  const modalities = request.extraFields?.modalities;
   if (Array.isArray(modalities)) {
     config.responseModalities = modalities
       .filter((m): m is string => typeof m === 'string')

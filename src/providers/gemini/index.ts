@@ -16,6 +16,7 @@ export const geminiAdapter: ProviderAdapter = {
   capabilitiesFor: (): DeploymentCapabilities => ({}),
   buildRequest: buildGeminiRequest,
   parseResponse: fromGeminiResponse,
-  createStreamParser: (target, options) => sseStreamParser(new GeminiStreamParser(target), options),
+  createStreamParser: (target, options) =>
+    sseStreamParser(new GeminiStreamParser(target, options?.request?.parallelToolCalls === false), options),
   parseError: parseGeminiError,
 };

@@ -156,17 +156,16 @@ describe('Gemini request: tools', () => {
     });
   });
 
-  it('parallel_tool_calls false: fine with one tool, unsupported with several', () => {
-    assert.deepEqual(buildBody({ messages: user, tools: [weather], parallel_tool_calls: false }).warnings, []);
-    assert.throws(
-      () => buildBody({ messages: user, tools: [weather, now], parallel_tool_calls: false }),
-      isUnsupported('parallel_tool_calls'),
-    );
-    const dropped = buildBody(
-      { messages: user, tools: [weather, now], parallel_tool_calls: false },
-      { capabilities: { dropUnsupported: true } },
-    );
-    assert.match(dropped.warnings[0] ?? '', /^parallel_tool_calls dropped/);
+  it('parallel_tool_calls false: Gemini has no switch, so llmux keeps the first call and says so', () => {
+    for (const tools of [[weather], [weather, now]]) {
+      const { body, warnings } = buildBody({ messages: user, tools, parallel_tool_calls: false });
+      assert.ok(body.tools, 'the tools are sent');
+      assert.deepEqual(warnings, [
+        'parallel_tool_calls=false: Gemini has no such switch; only the first function call is kept',
+      ]);
+    }
+    const none = buildBody({ messages: user, tools: [weather], tool_choice: 'none', parallel_tool_calls: false });
+    assert.deepEqual(none.warnings, [], 'no call can come back under tool_choice none');
   });
 });
 
@@ -256,7 +255,7 @@ describe('Gemini request: generationConfig', () => {
     );
   });
 
-  it('the OpenAI modalities extra → responseModalities; other unknown OpenAI fields are listed as ignored', () => {
+  it('the OpenAI modalities extra → responseModalities; hint fields (store) are listed as ignored', () => {
     const { body, warnings } = buildBody({
       messages: user,
       modalities: ['text'],
@@ -270,7 +269,7 @@ describe('Gemini request: generationConfig', () => {
       'service_tier ignored (no Gemini API equivalent)',
       'user ignored (no Gemini API equivalent)',
       'metadata ignored (no Gemini API equivalent)',
-      'ignored for Gemini: store',
+      'store ignored (no Gemini API equivalent)',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatRequest, JsonObject, JsonValue } from '../../core/types.ts';
 import type { GeminiRequest } from '../../protocols/gemini.ts';
+import { classifyExtraFields } from '../openai-extra-fields.ts';
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
 import { Adjustments } from './adjustments.ts';
 import { toGeminiContents } from './contents.ts';
@@ -8,6 +9,9 @@ import { toGeminiGenerationConfig } from './generation-config.ts';
 import { mergeGeminiBody } from './merge.ts';
 import { geminiModelTraits } from './models.ts';
 import { toGeminiToolConfig, toGeminiTools } from './tools.ts';
+
+/** OpenAI fields without a canonical field that Gemini still maps (generation-config.ts). */
+const MAPPED_EXTRA_FIELDS = new Set(['modalities']);
 
 /** Canonical request → the Gemini `generateContent` body (before provider options and overrides). */
 export function toGeminiRequest(
@@ -31,9 +35,10 @@ export function toGeminiRequest(
   if (request.serviceTier !== undefined) adjustments.warn('service_tier ignored (no Gemini API equivalent)');
   if (request.user !== undefined) adjustments.warn('user ignored (no Gemini API equivalent)');
   if (request.metadata !== undefined) adjustments.warn('metadata ignored (no Gemini API equivalent)');
-  // Unknown OpenAI fields (store, prediction, …) mean nothing to Gemini; `modalities` is mapped.
-  const extras = Object.keys(request.providerOptions?.openai ?? {}).filter((key) => key !== 'modalities');
-  if (extras.length > 0) adjustments.warn(`ignored for Gemini: ${extras.join(', ')}`);
+  for (const { field, kind } of classifyExtraFields(request.extraFields, MAPPED_EXTRA_FIELDS)) {
+    if (kind === 'hint') adjustments.warn(`${field} ignored (no Gemini API equivalent)`);
+    else adjustments.unsupported(field, 'has no Gemini equivalent');
+  }
   return body;
 }
 

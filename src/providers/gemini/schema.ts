@@ -122,9 +122,34 @@ function copyScalars(schema: JsonObject, out: GeminiSchema): void {
     const value = schema[key];
     if (typeof value === 'number') out[key] = value;
   }
+  copyExclusiveBounds(schema, out);
   if (schema.default !== undefined && schema.default !== null) out.default = schema.default;
   if (schema.example !== undefined) out.example = schema.example;
   else if (Array.isArray(schema.examples) && schema.examples.length > 0) out.example = schema.examples[0] as JsonValue;
+}
+
+/**
+ * The subset has no exclusiveMinimum/exclusiveMaximum (the API rejects them as unknown names; Zod
+ * emits them for `.positive()`, `.gt()`): on integers they become the next inclusive bound, on
+ * other numbers they go into the description, so the constraint is not lost.
+ */
+function copyExclusiveBounds(schema: JsonObject, out: GeminiSchema): void {
+  const notes: string[] = [];
+  for (const [key, bound, step] of [
+    ['exclusiveMinimum', 'minimum', 1],
+    ['exclusiveMaximum', 'maximum', -1],
+  ] as const) {
+    const value = schema[key];
+    if (typeof value !== 'number') continue;
+    const current = out[bound];
+    if (schema.type === 'integer') {
+      const inclusive = Number.isInteger(value) ? value + step : step > 0 ? Math.ceil(value) : Math.floor(value);
+      out[bound] =
+        current === undefined ? inclusive : step > 0 ? Math.max(current, inclusive) : Math.min(current, inclusive);
+    } else notes.push(`${key}: ${value}`);
+  }
+  if (notes.length > 0)
+    out.description = out.description ? `${out.description} (${notes.join(', ')})` : `(${notes.join(', ')})`;
 }
 
 function convertEnum(schema: JsonObject, out: GeminiSchema): void {

@@ -32,7 +32,11 @@ export class GeminiStreamParser implements SseEventParser {
   private lastUsage = '';
   private readonly choices = new Map<number, CandidateState>();
 
-  constructor(private readonly target: DeploymentTarget) {}
+  constructor(
+    private readonly target: DeploymentTarget,
+    /** `parallel_tool_calls: false`: keep each choice's first function call only. */
+    private readonly singleToolCall = false,
+  ) {}
 
   push(sse: SseEvent): StreamEvent[] {
     if (this.failed || sse.data.trim() === '') return [];
@@ -112,7 +116,7 @@ export class GeminiStreamParser implements SseEventParser {
   private stateFor(choice: number): CandidateState {
     let state = this.choices.get(choice);
     if (!state) {
-      state = new CandidateState(choice);
+      state = new CandidateState(choice, this.singleToolCall);
       this.choices.set(choice, state);
     }
     return state;

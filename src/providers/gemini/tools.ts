@@ -41,7 +41,7 @@ function isEmptyObjectSchema(schema: JsonObject): boolean {
  * auto → AUTO, none → NONE (tools are kept), required → ANY, a named function → ANY +
  * allowedFunctionNames. Strict tools under auto use VALIDATED (constrained decoding of calls, as
  * vercel/ai does) where the model has it. `parallel_tool_calls: false` has no Gemini equivalent:
- * fine with one tool (litellm), unsupported with several.
+ * llmux keeps the first call of each answer and drops the rest (candidate.ts), with a warning.
  */
 export function toGeminiToolConfig(
   request: ChatRequest,
@@ -49,8 +49,8 @@ export function toGeminiToolConfig(
   adjustments: Adjustments,
 ): GeminiToolConfig | undefined {
   const tools = request.tools ?? [];
-  if (request.parallelToolCalls === false && tools.length > 1) {
-    adjustments.unsupported('parallel_tool_calls', 'cannot be turned off on Gemini when more than one tool is given');
+  if (request.parallelToolCalls === false && tools.length > 0 && request.toolChoice?.type !== 'none') {
+    adjustments.warn('parallel_tool_calls=false: Gemini has no such switch; only the first function call is kept');
   }
   if (tools.length === 0) return undefined;
   const strict = tools.some((tool) => tool.strict === true);

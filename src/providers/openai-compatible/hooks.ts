@@ -13,3 +13,11 @@ export interface OpenAIBodyHooks {
   transformRequestBody?: TransformRequestBody;
   convertUsage?: ConvertUsage;
 }
+
+/** Where an OpenAI-compatible variant sends chat requests and how it presents its key (Azure). */
+export interface OpenAIEndpointHooks {
+  /** The chat completions URL; default `{baseUrl}/chat/completions` (a query in the base URL kept). */
+  chatCompletionsUrl?: (target: DeploymentTarget) => string;
+  /** The headers carrying the key; default `authorization: Bearer {key}`. */
+  authHeaders?: (apiKey: string) => Record<string, string>;
+}

@@ -2,14 +2,14 @@ import type { GatewayError } from '../../core/errors.ts';
 import { sseStreamParser } from '../sse-parser.ts';
 import type { DeploymentCapabilities, DeploymentTarget, ProviderAdapter } from '../types.ts';
 import { parseOpenAIError } from './errors.ts';
-import type { OpenAIBodyHooks } from './hooks.ts';
+import type { OpenAIBodyHooks, OpenAIEndpointHooks } from './hooks.ts';
 import { createOpenAIChatPassthrough } from './passthrough-hooks.ts';
 import { buildOpenAIRequest } from './request.ts';
 import { fromOpenAIChatCompletion } from './response.ts';
 import { OpenAIStreamParser } from './stream.ts';
 import { fromOpenAIUsage } from './usage.ts';
 
-export interface OpenAICompatibleOptions extends OpenAIBodyHooks {
+export interface OpenAICompatibleOptions extends OpenAIBodyHooks, OpenAIEndpointHooks {
   type: string;
   defaultBaseUrl: string;
   capabilitiesFor?: (model: string) => DeploymentCapabilities;
@@ -26,6 +26,7 @@ export interface OpenAICompatibleOptions extends OpenAIBodyHooks {
     target: DeploymentTarget,
   ) => GatewayError;
   createTransport?: ProviderAdapter['createTransport'];
+  baseUrlFor?: ProviderAdapter['baseUrlFor'];
 }
 
 const defaultCapabilities = (): DeploymentCapabilities => ({ developerRoleUnsupported: true });
@@ -44,15 +45,17 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
       options.streamUsage === false
         ? (model) => ({ ...baseCapabilities(model), streamUsage: false })
         : baseCapabilities,
-    buildRequest: transformRequestBody
-      ? (request, target) => buildOpenAIRequest(request, target, transformRequestBody)
-      : buildOpenAIRequest,
+    buildRequest:
+      transformRequestBody || options.chatCompletionsUrl || options.authHeaders
+        ? (request, target) => buildOpenAIRequest(request, target, transformRequestBody, options)
+        : buildOpenAIRequest,
     parseResponse: (body) => fromOpenAIChatCompletion(body, convertUsage),
     createStreamParser: (_target, parserOptions) =>
       sseStreamParser(new OpenAIStreamParser(convertUsage), parserOptions),
     parseError: options.parseError ?? parseOpenAIError,
   };
   if (options.createTransport) adapter.createTransport = options.createTransport;
+  if (options.baseUrlFor) adapter.baseUrlFor = options.baseUrlFor;
   return adapter;
 }
 

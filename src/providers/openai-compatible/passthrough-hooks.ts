@@ -4,7 +4,7 @@ import { isRecord, tryParseJson } from '../../lib/json.ts';
 import { decodeSseFrame } from '../../lib/sse.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import type { DeploymentTarget, PassthroughHooks, PassthroughStreamFilter, PreparedPassthrough } from '../types.ts';
-import type { ConvertUsage, OpenAIBodyHooks } from './hooks.ts';
+import type { ConvertUsage, OpenAIBodyHooks, OpenAIEndpointHooks } from './hooks.ts';
 import { preparePassthroughBody } from './passthrough.ts';
 import { buildOpenAIHttpRequest } from './request.ts';
 import { fromOpenAIUsage } from './usage.ts';
@@ -16,7 +16,7 @@ const CHOICES_KEY = Buffer.from('"choices"');
 const DONE_FRAME_MAX_BYTES = 32;
 
 /** OpenAI Chat Completions passthrough: usage read from the bytes, the usage chunk the client did not ask for stripped. */
-export function createOpenAIChatPassthrough(hooks: OpenAIBodyHooks = {}): PassthroughHooks {
+export function createOpenAIChatPassthrough(hooks: OpenAIBodyHooks & OpenAIEndpointHooks = {}): PassthroughHooks {
   const convertUsage = hooks.convertUsage ?? fromOpenAIUsage;
   const readBody = (body: Buffer) => readCompletionBody(body, convertUsage);
   return {
@@ -26,7 +26,7 @@ export function createOpenAIChatPassthrough(hooks: OpenAIBodyHooks = {}): Passth
       const prepared = preparePassthroughBody(clientBody, target, hooks.transformRequestBody);
       const clientWantsUsage = clientBody.stream_options?.include_usage === true;
       return {
-        request: buildOpenAIHttpRequest(prepared.body, target),
+        request: buildOpenAIHttpRequest(prepared.body, target, hooks),
         warnings: prepared.warnings,
         readBody,
         createStreamFilter: () => new OpenAIChunkFilter(clientWantsUsage, convertUsage),

@@ -2,7 +2,7 @@ import { assertNever } from '../../core/assert-never.ts';
 import type { ChatRequest, Message, Part } from '../../core/types.ts';
 import type { OpenAIChatRequest, OpenAIContentPart, OpenAIMessage } from '../../protocols/openai-chat.ts';
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
-import type { TransformRequestBody } from './hooks.ts';
+import type { OpenAIEndpointHooks, TransformRequestBody } from './hooks.ts';
 import { preparePassthroughBody } from './passthrough.ts';
 
 /** Canonical request → OpenAI chat body (used when the client spoke another format). */
@@ -135,15 +135,27 @@ function toOpenAIContentPart(part: Part): OpenAIContentPart[] {
  * sends a Buffer as it is but copies a string into one, and the JSON text would stay referenced
  * for the whole attempt (a second copy of a large request).
  */
-export function buildOpenAIHttpRequest(body: unknown, target: DeploymentTarget): BuiltRequest['request'] {
+export function buildOpenAIHttpRequest(
+  body: unknown,
+  target: DeploymentTarget,
+  endpoint: OpenAIEndpointHooks = {},
+): BuiltRequest['request'] {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...target.headers };
-  if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+  if (target.apiKey && endpoint.authHeaders) Object.assign(headers, endpoint.authHeaders(target.apiKey));
+  else if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
   return {
     method: 'POST',
-    url: `${target.baseUrl}/chat/completions`,
+    url: endpoint.chatCompletionsUrl?.(target) ?? joinUrlPath(target.baseUrl, '/chat/completions'),
     headers,
     body: Buffer.from(JSON.stringify(body)),
   };
+}
+
+/** `path` appended to the base URL's path, before its query (`…/openai?api-version=x` + `/p` → `…/openai/p?api-version=x`). */
+export function joinUrlPath(baseUrl: string, path: string): string {
+  const query = baseUrl.indexOf('?');
+  if (query < 0) return `${baseUrl}${path}`;
+  return `${baseUrl.slice(0, query).replace(/\/+$/, '')}${path}${baseUrl.slice(query)}`;
 }
 
 /** Canonical request → upstream request for an OpenAI-compatible deployment. */
@@ -151,7 +163,8 @@ export function buildOpenAIRequest(
   request: ChatRequest,
   target: DeploymentTarget,
   transform?: TransformRequestBody,
+  endpoint?: OpenAIEndpointHooks,
 ): BuiltRequest {
   const { body, warnings } = preparePassthroughBody(toOpenAIChatBody(request), target, transform);
-  return { request: buildOpenAIHttpRequest(body, target), warnings };
+  return { request: buildOpenAIHttpRequest(body, target, endpoint), warnings };
 }

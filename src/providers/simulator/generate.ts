@@ -4,7 +4,9 @@ import type { OpenAIChatRequest, OpenAIMessage, OpenAITool } from '../../protoco
 export interface SimulatedChoice {
   content: string | null;
   toolCall?: { id: string; name: string; arguments: string };
-  finishReason: 'stop' | 'length' | 'tool_calls';
+  /** The request used legacy `functions`: the call is answered as `function_call`. */
+  legacyFunctionCall?: boolean;
+  finishReason: 'stop' | 'length' | 'tool_calls' | 'function_call';
 }
 
 export interface SimulatedAnswer {
@@ -49,13 +51,31 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
   }
 }
 
+/** Legacy `functions` / `function_call` (when no `tools`) read as tools / tool_choice, as OpenAI does. */
+function legacyAsTools(request: OpenAIChatRequest): { tools: OpenAITool[]; choice: OpenAIChatRequest['tool_choice'] } {
+  const functions = Array.isArray(request.functions) ? (request.functions as OpenAITool['function'][]) : [];
+  const call = request.function_call;
+  const choice =
+    call === 'none' || call === 'auto'
+      ? call
+      : typeof call === 'object' && call !== null && 'name' in call && typeof call.name === 'string'
+        ? { type: 'function' as const, function: { name: call.name } }
+        : undefined;
+  return { tools: functions.map((fn) => ({ type: 'function', function: fn })), choice };
+}
+
+export function usesLegacyFunctions(request: OpenAIChatRequest): boolean {
+  return !request.tools?.length && Array.isArray(request.functions) && request.functions.length > 0;
+}
+
 function pickTool(request: OpenAIChatRequest): OpenAITool | undefined {
-  const tools = (request.tools ?? []).filter((tool) => tool.type === 'function');
-  if (tools.length === 0 || request.tool_choice === 'none') return undefined;
+  const legacy = usesLegacyFunctions(request) ? legacyAsTools(request) : undefined;
+  const tools = (legacy?.tools ?? request.tools ?? []).filter((tool) => tool.type === 'function');
+  const choice = legacy ? legacy.choice : request.tool_choice;
+  if (tools.length === 0 || choice === 'none') return undefined;
   const last = request.messages.at(-1);
-  if (last?.role === 'tool' && request.tool_choice !== 'required' && typeof request.tool_choice !== 'object')
+  if ((last?.role === 'tool' || last?.role === 'function') && choice !== 'required' && typeof choice !== 'object')
     return undefined;
-  const choice = request.tool_choice;
   if (typeof choice === 'object' && choice.type === 'function') {
     return tools.find((tool) => tool.function.name === choice.function.name) ?? tools[0];
   }
@@ -67,7 +87,7 @@ function answerText(request: OpenAIChatRequest, model: string): string {
   if (format?.type === 'json_schema') return JSON.stringify(sampleFromSchema(format.json_schema.schema ?? {}));
   if (format?.type === 'json_object') return JSON.stringify({ model, answer: 'simulated' });
   const last = request.messages.at(-1);
-  if (last?.role === 'tool') return `The tool returned: ${textOf(last).slice(0, 200)}`;
+  if (last?.role === 'tool' || last?.role === 'function') return `The tool returned: ${textOf(last).slice(0, 200)}`;
   const lastUser = [...request.messages].reverse().find((message) => message.role === 'user');
   const prompt = textOf(lastUser).replace(/\s+/g, ' ').trim().slice(0, 120);
   return `Hello from the llmux simulator (model ${model}). You said: "${prompt}". This reply is deterministic.`;
@@ -79,15 +99,17 @@ export function simulateAnswer(request: OpenAIChatRequest, model: string): Simul
   const n = request.n ?? 1;
   const limit = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const tool = pickTool(request);
+  const legacy = usesLegacyFunctions(request);
   const choices: SimulatedChoice[] = [];
   for (let i = 0; i < n; i++) {
     if (tool) {
       const args = JSON.stringify(sampleFromSchema(tool.function.parameters ?? { type: 'object' }) ?? {});
-      choices.push({
-        content: null,
-        toolCall: { id: `call_sim_${i}`, name: tool.function.name, arguments: args },
-        finishReason: 'tool_calls',
-      });
+      const toolCall = { id: `call_sim_${i}`, name: tool.function.name, arguments: args };
+      choices.push(
+        legacy
+          ? { content: null, toolCall, legacyFunctionCall: true, finishReason: 'function_call' }
+          : { content: null, toolCall, finishReason: 'tool_calls' },
+      );
       continue;
     }
     let content = answerText(request, model);

@@ -87,7 +87,10 @@ function completionBody(answer: SimulatedAnswer, id: string, created: number, mo
         role: 'assistant',
         content: choice.content,
         refusal: null,
-        ...(choice.toolCall
+        ...(choice.toolCall && choice.legacyFunctionCall
+          ? { function_call: { name: choice.toolCall.name, arguments: choice.toolCall.arguments } }
+          : {}),
+        ...(choice.toolCall && !choice.legacyFunctionCall
           ? {
               tool_calls: [
                 {
@@ -133,27 +136,17 @@ function streamFrames(
     );
     if (choice.toolCall) {
       const { id: callId, name, arguments: args } = choice.toolCall;
-      frames.push(
-        frame([
-          {
-            index,
-            delta: { tool_calls: [{ index: 0, id: callId, type: 'function', function: { name, arguments: '' } }] },
-            logprobs: null,
-            finish_reason: null,
-          },
-        ]),
-      );
+      const legacy = choice.legacyFunctionCall === true;
+      const start = legacy
+        ? { function_call: { name, arguments: '' } }
+        : { tool_calls: [{ index: 0, id: callId, type: 'function', function: { name, arguments: '' } }] };
+      frames.push(frame([{ index, delta: start, logprobs: null, finish_reason: null }]));
       for (let i = 0; i < args.length; i += 16) {
-        frames.push(
-          frame([
-            {
-              index,
-              delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 16) } }] },
-              logprobs: null,
-              finish_reason: null,
-            },
-          ]),
-        );
+        const piece = args.slice(i, i + 16);
+        const delta = legacy
+          ? { function_call: { arguments: piece } }
+          : { tool_calls: [{ index: 0, function: { arguments: piece } }] };
+        frames.push(frame([{ index, delta, logprobs: null, finish_reason: null }]));
       }
     } else {
       const words = (choice.content ?? '').split(/(?<= )/);

@@ -19,7 +19,8 @@ declare module 'fastify' {
  */
 export function registerSurfaceRoute(
   app: FastifyInstance,
-  gateway: Gateway,
+  /** The gateway new requests are served with (a config reload replaces it). */
+  currentGateway: () => Gateway,
   surface: Surface,
   paths: readonly string[],
 ): void {
@@ -27,6 +28,7 @@ export function registerSurfaceRoute(
     app.post(path, { config: { surface } }, async (request, reply) => {
       // The content parser leaves parsed JSON, or nothing when no body was sent.
       if (request.body === undefined || request.body === null) throw invalidJson();
+      const gateway = currentGateway();
       const parsed = surface.parse(request.body, { requestId: request.id, maxChoices: gateway.maxChoices });
       reply.hijack();
       const incoming = {

@@ -29,6 +29,7 @@ const OPENAI_TYPE: Record<ErrorCode, string> = {
   content_policy_violation: INVALID,
   overloaded: 'server_error',
   upstream_error: 'upstream_error',
+  upstream_auth_failed: 'upstream_error',
   upstream_connect_error: 'upstream_error',
   upstream_timeout: 'timeout_error',
   upstream_bad_response: 'upstream_error',

@@ -3,6 +3,7 @@ import type { ChatRequest, ChatResult } from '../../core/types.ts';
 import { presentedKey } from '../../lib/credentials.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import type { ParseContext, Surface, SurfaceRequest } from '../types.ts';
+import { usesLegacyFunctions } from './legacy-functions.ts';
 import { renderOpenAIError } from './render-error.ts';
 import { toOpenAIChatCompletion } from './render-response.ts';
 import { OpenAIChunkRenderer, renderStreamError } from './render-stream.ts';
@@ -39,15 +40,15 @@ class OpenAIChatRequestView implements SurfaceRequest {
   }
 
   renderResult(result: ChatResult): string {
-    return JSON.stringify(toOpenAIChatCompletion(result));
+    return JSON.stringify(toOpenAIChatCompletion(result, { legacyFunctions: usesLegacyFunctions(this.wireBody) }));
   }
 
   createStreamRenderer(): OpenAIChunkRenderer {
-    return new OpenAIChunkRenderer(this.wireBody.stream_options?.include_usage === true, {
-      id: `chatcmpl-${this.ctx.requestId}`,
-      model: this.model,
-      created: Math.floor(Date.now() / 1000),
-    });
+    return new OpenAIChunkRenderer(
+      this.wireBody.stream_options?.include_usage === true,
+      { id: `chatcmpl-${this.ctx.requestId}`, model: this.model, created: Math.floor(Date.now() / 1000) },
+      usesLegacyFunctions(this.wireBody),
+    );
   }
 
   renderStreamError(error: GatewayError): string {

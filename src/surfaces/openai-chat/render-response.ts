@@ -2,14 +2,19 @@ import type { ChatResult, ChoiceResult, Citation, FinishReason } from '../../cor
 import type { OpenAIChatCompletion, OpenAIChoice, OpenAIResponseMessage } from '../../protocols/openai-chat.ts';
 import { toOpenAIUsage } from './render-usage.ts';
 
+export interface RenderOptions {
+  /** The client sent legacy `functions`: answer with `function_call` (legacy-functions.ts). */
+  legacyFunctions?: boolean;
+}
+
 /** Canonical result → OpenAI `chat.completion`. */
-export function toOpenAIChatCompletion(result: ChatResult): OpenAIChatCompletion {
+export function toOpenAIChatCompletion(result: ChatResult, options: RenderOptions = {}): OpenAIChatCompletion {
   const completion: OpenAIChatCompletion = {
     id: result.id,
     object: 'chat.completion',
     created: result.created,
     model: result.model,
-    choices: result.choices.map(toOpenAIChoice),
+    choices: result.choices.map((choice) => toOpenAIChoice(choice, options.legacyFunctions === true)),
   };
   if (result.usage) completion.usage = toOpenAIUsage(result.usage);
   completion.service_tier = result.serviceTier ?? null;
@@ -17,7 +22,7 @@ export function toOpenAIChatCompletion(result: ChatResult): OpenAIChatCompletion
   return completion;
 }
 
-function toOpenAIChoice(choice: ChoiceResult): OpenAIChoice {
+function toOpenAIChoice(choice: ChoiceResult, legacyFunctions: boolean): OpenAIChoice {
   const message: OpenAIResponseMessage = {
     role: 'assistant',
     content: choice.text ?? (choice.toolCalls.length > 0 || choice.refusal !== null ? null : ''),
@@ -36,7 +41,10 @@ function toOpenAIChoice(choice: ChoiceResult): OpenAIChoice {
           },
     );
   }
-  if (choice.toolCalls.length > 0) {
+  const legacyCall = legacyFunctions ? choice.toolCalls[0] : undefined;
+  if (legacyCall) {
+    message.function_call = { name: legacyCall.name, arguments: legacyCall.arguments };
+  } else if (choice.toolCalls.length > 0) {
     message.tool_calls = choice.toolCalls.map((call) => ({
       id: call.id,
       type: 'function' as const,
@@ -49,13 +57,17 @@ function toOpenAIChoice(choice: ChoiceResult): OpenAIChoice {
     index: choice.index,
     message,
     logprobs: choice.logprobs,
-    finish_reason: toOpenAIFinishReason(choice.finishReason),
+    finish_reason: toOpenAIFinishReason(choice.finishReason, legacyFunctions),
   };
 }
 
-/** OpenAI knows four finish reasons; `error` and `other` are reported as `stop`. */
-export function toOpenAIFinishReason(reason: FinishReason): string {
+/**
+ * OpenAI knows four finish reasons; `error` and `other` are reported as `stop`. Legacy `functions`
+ * clients get `function_call` where others get `tool_calls`.
+ */
+export function toOpenAIFinishReason(reason: FinishReason, legacyFunctions = false): string {
   const unified = reason.unified;
+  if (unified === 'tool_calls' && legacyFunctions) return 'function_call';
   return unified === 'error' || unified === 'other' ? 'stop' : unified;
 }
 

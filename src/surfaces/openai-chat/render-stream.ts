@@ -3,6 +3,7 @@ import type { GatewayError } from '../../core/errors.ts';
 import type { StreamEvent, Usage } from '../../core/types.ts';
 import type { OpenAIChatChunk, OpenAIChunkChoice } from '../../protocols/openai-chat.ts';
 import { toOpenAIErrorBody } from './render-error.ts';
+import { toReasoningChunkDelta } from './render-reasoning.ts';
 import { toOpenAIAnnotation, toOpenAIFinishReason } from './render-response.ts';
 import { toOpenAIUsage } from './render-usage.ts';
 
@@ -20,10 +21,14 @@ export class OpenAIChunkRenderer {
   private systemFingerprint: string | undefined;
   private usage: Usage | undefined;
   private readonly startedChoices = new Set<number>();
+  /** Index of the current reasoning block per choice (`reasoning_details[].index`). */
+  private readonly reasoningBlocks = new Map<number, number>();
 
   constructor(
     private readonly includeUsage: boolean,
     fallback: { id: string; model: string; created: number },
+    /** The client sent legacy `functions`: the first call goes out as `delta.function_call`. */
+    private readonly legacyFunctions = false,
   ) {
     this.id = fallback.id;
     this.model = fallback.model;
@@ -44,20 +49,17 @@ export class OpenAIChunkRenderer {
         return this.frame(event.choice, { content: event.text });
       case 'refusal-delta':
         return this.frame(event.choice, { refusal: event.text });
-      case 'reasoning-delta': {
-        if (event.redactedData !== undefined) {
-          return this.frame(event.choice, {
-            reasoning_details: [{ type: 'reasoning.redacted', data: event.redactedData }],
-          });
-        }
-        const delta: OpenAIChunkChoice['delta'] = {};
-        if (event.text) delta.reasoning_content = event.text;
-        if (event.signature !== undefined) {
-          delta.reasoning_details = [{ type: 'reasoning.text', text: event.text ?? '', signature: event.signature }];
-        }
-        return this.frame(event.choice, delta);
-      }
+      case 'reasoning-start':
+        this.reasoningBlocks.set(event.choice, (this.reasoningBlocks.get(event.choice) ?? -1) + 1);
+        return '';
+      case 'reasoning-delta':
+        return this.frame(event.choice, toReasoningChunkDelta(event, this.reasoningBlocks.get(event.choice) ?? 0));
       case 'tool-call-start':
+        if (this.legacyFunctions) {
+          return event.index === 0
+            ? this.frame(event.choice, { function_call: { name: event.name, arguments: '' } })
+            : '';
+        }
         return this.frame(event.choice, {
           tool_calls: [
             {
@@ -70,13 +72,18 @@ export class OpenAIChunkRenderer {
           ],
         });
       case 'tool-call-delta':
+        if (this.legacyFunctions) {
+          return event.index === 0
+            ? this.frame(event.choice, { function_call: { arguments: event.argumentsDelta } })
+            : '';
+        }
         return this.frame(event.choice, {
           tool_calls: [{ index: event.index, function: { arguments: event.argumentsDelta } }],
         });
       case 'logprobs':
         return this.frame(event.choice, {}, null, event.logprobs);
       case 'finish':
-        return this.frame(event.choice, {}, toOpenAIFinishReason(event.reason));
+        return this.frame(event.choice, {}, toOpenAIFinishReason(event.reason, this.legacyFunctions));
       case 'usage':
         this.usage = event.usage;
         return '';
@@ -86,7 +93,6 @@ export class OpenAIChunkRenderer {
         return this.frame(event.choice, { annotations: [toOpenAIAnnotation(event.citation)] });
       case 'text-start':
       case 'text-end':
-      case 'reasoning-start':
       case 'reasoning-end':
       case 'tool-call-end':
         return '';

@@ -17,6 +17,8 @@ import type {
   OpenAITool,
   OpenAIToolChoice,
 } from '../../protocols/openai-chat.ts';
+import { fromLegacyFunctionCall, fromLegacyFunctions, LegacyCallIds, usesLegacyFunctions } from './legacy-functions.ts';
+import { fromReasoningFields } from './reasoning-details.ts';
 
 /** Request fields llmux maps itself; anything else on the body goes to `providerOptions.openai`. */
 const KNOWN_FIELDS = new Set([
@@ -51,15 +53,17 @@ const KNOWN_FIELDS = new Set([
 
 /** Converts a validated OpenAI chat request into the canonical request (for translated upstreams). */
 export function fromOpenAIChatRequest(body: OpenAIChatRequest): ChatRequest {
+  const legacyIds = new LegacyCallIds();
   const request: ChatRequest = {
     model: body.model,
-    messages: body.messages.map((message, i) => fromOpenAIMessage(message, i)),
+    messages: body.messages.map((message, i) => fromOpenAIMessage(message, i, legacyIds)),
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
   };
   if (body.tools?.length) request.tools = body.tools.map(fromOpenAITool);
   if (body.tool_choice !== undefined) request.toolChoice = fromOpenAIToolChoice(body.tool_choice);
   if (body.parallel_tool_calls != null) request.parallelToolCalls = body.parallel_tool_calls;
+  if (usesLegacyFunctions(body)) applyLegacyFunctions(body, request);
   if (body.response_format) request.responseFormat = fromOpenAIResponseFormat(body.response_format);
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   if (maxTokens != null) request.maxOutputTokens = maxTokens;
@@ -80,9 +84,19 @@ export function fromOpenAIChatRequest(body: OpenAIChatRequest): ChatRequest {
   if (body.service_tier != null) request.serviceTier = body.service_tier;
   if (body.user !== undefined) request.user = body.user;
   if (body.metadata != null) request.metadata = body.metadata;
-  const providerOptions = collectProviderOptions(body);
+  const extraFields = collectExtraFields(body);
+  if (extraFields) request.extraFields = extraFields;
+  const providerOptions = collectProviderOptions(body, extraFields);
   if (providerOptions) request.providerOptions = providerOptions;
   return request;
+}
+
+/** `functions` / `function_call` as tools / tool_choice; one call per answer, as the legacy format holds. */
+function applyLegacyFunctions(body: OpenAIChatRequest, request: ChatRequest): void {
+  request.tools = fromLegacyFunctions(body.functions as unknown[]);
+  const choice = fromLegacyFunctionCall(body.function_call);
+  if (choice) request.toolChoice = choice;
+  request.parallelToolCalls = false;
 }
 
 /**
@@ -103,7 +117,10 @@ function fromThinkingField(thinking: unknown): ReasoningSettings | undefined {
  * `provider_options: { anthropic: {...}, gemini: {...} }` is llmux's documented extension field;
  * unknown top-level fields are kept under `openai` so OpenAI-compatible upstreams still get them.
  */
-function collectProviderOptions(body: OpenAIChatRequest): Record<string, JsonObject> | undefined {
+function collectProviderOptions(
+  body: OpenAIChatRequest,
+  unknown: JsonObject | undefined,
+): Record<string, JsonObject> | undefined {
   const options: Record<string, JsonObject> = {};
   const explicit = body.provider_options;
   if (explicit !== undefined && explicit !== null) {
@@ -125,48 +142,37 @@ function collectProviderOptions(body: OpenAIChatRequest): Record<string, JsonObj
       options[provider] = fields as JsonObject;
     }
   }
-  const unknown: JsonObject = {};
-  let hasUnknown = false;
-  for (const key in body) {
-    if (!KNOWN_FIELDS.has(key) && body[key] !== undefined) {
-      unknown[key] = body[key] as JsonObject[string];
-      hasUnknown = true;
-    }
-  }
-  if (hasUnknown) options.openai = { ...unknown, ...options.openai };
+  if (unknown) options.openai = { ...unknown, ...options.openai };
   return Object.keys(options).length > 0 ? options : undefined;
 }
 
-function fromOpenAIMessage(message: OpenAIMessage, index: number): Message {
+/** Top-level fields no canonical field covers (see `ChatRequest.extraFields`). */
+function collectExtraFields(body: OpenAIChatRequest): JsonObject | undefined {
+  const legacy = usesLegacyFunctions(body);
+  let extra: JsonObject | undefined;
+  for (const key in body) {
+    if (KNOWN_FIELDS.has(key) || body[key] === undefined) continue;
+    if (legacy && (key === 'functions' || key === 'function_call')) continue;
+    extra ??= {};
+    extra[key] = body[key] as JsonObject[string];
+  }
+  return extra;
+}
+
+function fromOpenAIMessage(message: OpenAIMessage, index: number, legacyIds: LegacyCallIds): Message {
   const role = message.role === 'function' ? 'tool' : message.role;
   const out: Message = { role, parts: [] };
   if (message.name !== undefined && message.role !== 'function') out.name = message.name;
   if (role === 'tool') {
     out.parts.push({
       type: 'tool-result',
-      toolCallId: message.tool_call_id ?? message.name ?? '',
+      toolCallId: message.tool_call_id ?? (message.role === 'function' ? legacyIds.forResult(message.name ?? '') : ''),
       content: fromToolContent(message.content, index),
     });
     return out;
   }
-  if (role === 'assistant') {
-    for (const detail of message.reasoning_details ?? []) {
-      if (detail.type === 'reasoning.redacted' && detail.data !== undefined) {
-        out.parts.push({ type: 'reasoning', text: '', redactedData: detail.data });
-      } else {
-        const part: Part = { type: 'reasoning', text: detail.text ?? '' };
-        if (detail.signature !== undefined) part.signature = detail.signature;
-        out.parts.push(part);
-      }
-    }
-    if (
-      !message.reasoning_details?.length &&
-      typeof message.reasoning_content === 'string' &&
-      message.reasoning_content
-    ) {
-      out.parts.push({ type: 'reasoning', text: message.reasoning_content });
-    }
-  }
+  if (role === 'assistant')
+    out.parts.push(...fromReasoningFields(message.reasoning_details, message.reasoning_content));
   out.parts.push(...fromContent(message.content, index));
   if (role === 'assistant') {
     if (typeof message.refusal === 'string') out.refusal = message.refusal;
@@ -180,8 +186,20 @@ function fromOpenAIMessage(message: OpenAIMessage, index: number): Message {
       if (call.signature !== undefined) part.signature = call.signature;
       out.parts.push(part);
     }
+    const legacyCall = legacyFunctionCall(message.function_call);
+    if (legacyCall && !message.tool_calls?.length) {
+      out.parts.push({ type: 'tool-call', id: legacyIds.forCall(legacyCall.name, index), ...legacyCall });
+    }
   }
   return out;
+}
+
+/** An assistant turn's legacy `function_call: {name, arguments}`. */
+function legacyFunctionCall(value: unknown): { name: string; arguments: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const call = value as Record<string, unknown>;
+  if (typeof call.name !== 'string') return undefined;
+  return { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : '{}' };
 }
 
 function fromContent(content: OpenAIMessage['content'], index: number): Part[] {

@@ -102,6 +102,23 @@ export function registerStoreContract(name: string, createHarness: () => Promise
       await store.close();
     });
 
+    test('ping answers; pruneRequests deletes only rows older than the cut-off, in batches', async () => {
+      const store = await open();
+      await store.ping();
+      const cutoff = 1_750_000_000_000 + 7;
+      for (let index = 0; index < 12; index++) store.requestLog.record(makeRequestLogRecord(index));
+      await store.requestLog.flush();
+      assert.equal(await store.pruneRequests(cutoff, 3), 7, 'the seven rows before the cut-off are deleted');
+      const kept = await store.listRequests({ limit: 100 });
+      assert.deepEqual(
+        kept.map((row) => row.requestId),
+        ['req_000011', 'req_000010', 'req_000009', 'req_000008', 'req_000007'],
+        'rows at or after the cut-off are kept',
+      );
+      assert.equal(await store.pruneRequests(cutoff, 3), 0, 'nothing left to prune');
+      await store.close();
+    });
+
     test('records are buffered until flush', async () => {
       const store = await open();
       for (let index = 0; index < 3; index++) store.requestLog.record(makeRequestLogRecord(index));

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// npm runs this after `npm ci` / `npm install` in a checkout and before `npm pack`: it compiles dist/
+// once, so that `npm start` and the installed `llmux` command run JavaScript, with no compiler at
+// start-up. Without dev dependencies (`npm ci --omit=dev`) there is no compiler: say so and let the
+// install finish, instead of failing it with `tsc: not found`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+if (!existsSync(tsc)) {
+  const built = existsSync(new URL('../dist/cli/main.js', import.meta.url));
+  console.warn(
+    built
+      ? 'llmux: typescript is not installed (npm ci --omit=dev): keeping the existing dist/'
+      : 'llmux: typescript is not installed (npm ci --omit=dev), so dist/ was not built: run a full `npm ci` once, or install the package made by `npm pack`',
+  );
+  process.exit(0);
+}
+const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
