@@ -10,7 +10,7 @@ import { createLogger } from './lib/logger.ts';
 import { registerSecrets } from './lib/redact.ts';
 import type { RequestPolicy } from './policy/admission.ts';
 import { buildServer, type SurfaceRoute } from './server/build-server.ts';
-import { ConnectionTracker, closeGracefully } from './server/graceful-close.ts';
+import { closeGracefully } from './server/graceful-close.ts';
 import { openStore } from './store/open-store.ts';
 import { startRetention } from './store/retention.ts';
 import type { RequestLogRecord, Store } from './store/types.ts';
@@ -123,7 +123,7 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     trackRequest: () => inFlight.begin(),
     isShuttingDown: () => closing !== undefined,
   });
-  const connections = new ConnectionTracker(server.server);
+  const connections = server.connectionTracker;
 
   const hurry = new AbortController();
   const close = () => {

@@ -1,7 +1,7 @@
 /**
  * Anthropic Messages API wire types (`POST /v1/messages`), only the fields llmux reads or writes.
  * Shared by the anthropic provider (and, later, an Anthropic Messages surface). Types only.
- * Request side mirrors ../shared/fixtures/specs/anthropic-hosted_spec.yaml plus the newer fields
+ * Request side mirrors test/fixtures/specs/anthropic-hosted_spec.yaml plus the newer fields
  * (thinking, output_config, url/file sources, documents) the spec predates.
  */
 import type { JsonObject, JsonValue } from '../core/types.ts';

@@ -24,6 +24,7 @@ import {
   toGatewayError,
   tooManyUnauthenticated,
 } from './errors.ts';
+import { ConnectionTracker } from './graceful-close.ts';
 import { BodyReservation, InflightBodyBudget } from './inflight-body-budget.ts';
 import { answerAndClose } from './raw-response.ts';
 import { CLOSE_AFTER, logRejection, pathOf, type Rejection, rejectionRecord } from './rejections.ts';
@@ -33,6 +34,10 @@ import { registerModelRoutes } from './routes/models.ts';
 import { registerSurfaceRoute } from './routes/surface-route.ts';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Which connections have a response in progress (graceful close, client-error handling). */
+    connectionTracker: ConnectionTracker;
+  }
   interface FastifyRequest {
     apiKey?: ApiKeyEntry;
     /** This request's share of the in-flight body budget, given back when its response ends. */
@@ -111,6 +116,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.server.headersTimeout = limits.headersTimeoutMs;
   app.server.requestTimeout =
     limits.bodyTimeoutMs > 0 ? limits.headersTimeoutMs + limits.bodyTimeoutMs + NODE_TIMEOUT_MARGIN_MS : 0;
+  app.decorate('connectionTracker', new ConnectionTracker(app.server));
   const connections = new ConnectionGuard(app.server, {
     maxConnections: limits.maxConnections,
     maxUnauthenticatedPerIp: limits.maxUnauthenticatedPerIp,
@@ -125,7 +131,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   /** Node's errors outside a request (header timeout, malformed HTTP): no Fastify request exists. */
   function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    if (connections.isRejected(socket) || connections.hasOpenResponse(socket)) {
+    if (connections.isRejected(socket) || app.connectionTracker.hasOpenResponse(socket)) {
       socket.destroy();
       return;
     }

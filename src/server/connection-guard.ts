@@ -15,7 +15,6 @@ export interface ConnectionGuardOptions {
 interface SocketState {
   ip: string;
   authenticated: boolean;
-  openResponses: number;
 }
 
 const DROP_REPORT_INTERVAL_MS = 1000;
@@ -39,14 +38,6 @@ export class ConnectionGuard {
     if (options.maxConnections > 0) server.maxConnections = options.maxConnections;
     server.on('drop', () => this.countDrop());
     server.on('connection', (socket: Socket) => this.admit(socket));
-    server.on('request', (request, response) => {
-      const state = this.sockets.get(request.socket);
-      if (!state) return;
-      state.openResponses++;
-      response.once('close', () => {
-        state.openResponses--;
-      });
-    });
   }
 
   /** A request on this socket presented a valid key: the connection no longer counts against its address. */
@@ -62,11 +53,6 @@ export class ConnectionGuard {
     return this.rejected.has(socket);
   }
 
-  /** A response is in progress on this socket (its owner answers and records errors, not the socket's). */
-  hasOpenResponse(socket: Socket): boolean {
-    return (this.sockets.get(socket)?.openResponses ?? 0) > 0;
-  }
-
   unauthenticatedFrom(ip: string): number {
     return this.unauthenticatedByIp.get(ip) ?? 0;
   }
@@ -79,7 +65,7 @@ export class ConnectionGuard {
       this.options.onOverIpCap(socket, ip);
       return;
     }
-    const state: SocketState = { ip, authenticated: false, openResponses: 0 };
+    const state: SocketState = { ip, authenticated: false };
     this.sockets.set(socket, state);
     this.unauthenticatedByIp.set(ip, pending + 1);
     socket.once('close', () => {

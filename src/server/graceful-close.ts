@@ -44,6 +44,11 @@ export class ConnectionTracker {
     });
   }
 
+  /** A response is in progress on this socket (its owner answers and records errors, not the socket's). */
+  hasOpenResponse(socket: Socket): boolean {
+    return (this.openResponses.get(socket) ?? 0) > 0;
+  }
+
   /** Closes every connection that has no response in progress. */
   closeIdle(): void {
     for (const [socket, open] of this.openResponses) if (open === 0) socket.destroy();
