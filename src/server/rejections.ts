@@ -67,6 +67,7 @@ export function logRejection(logger: Logger, rejection: Rejection): void {
   }
 }
 
+/** Rejections an operator should see: abuse, overload, a client too slow; all of them close the connection. */
 const WARN_CODES = new Set<string>([
   'invalid_api_key',
   'request_timeout',
@@ -77,15 +78,7 @@ const WARN_CODES = new Set<string>([
 ]);
 
 /** Rejections after which the connection is closed: the rest of the body is not worth reading. */
-export const CLOSE_AFTER = new Set<string>([
-  'invalid_api_key',
-  'request_timeout',
-  'payload_too_large',
-  'server_busy',
-  'too_many_connections',
-  'shutting_down',
-  'client_closed',
-]);
+export const CLOSE_AFTER = new Set<string>([...WARN_CODES, 'client_closed']);
 
 /** The URL's path, without the query string. */
 export function pathOf(url: string | undefined): string | null {
