@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are ${ENV} references, not templates
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { SERVER_DEFAULTS, STORE_DEFAULTS } from '../../test/support/config-defaults.ts';
 import { parseConfig } from './load.ts';
 import { COOLDOWN_DEFAULTS, RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from './schema.ts';
 
@@ -8,27 +9,11 @@ test('an empty config is fully defaulted', () => {
   const config = parseConfig('', {}, 'empty.yaml');
   assert.deepEqual(config, {
     source: 'empty.yaml',
-    server: {
-      port: 4000,
-      host: '127.0.0.1',
-      bodyLimitMb: 32,
-      maxUpstreamResponseMb: 64,
-      maxUpstreamEventMb: 8,
-      maxUpstreamErrorMb: 8,
-      maxChoices: 16,
-      shutdownGraceMs: 8000,
-      headersTimeoutMs: 30000,
-      bodyTimeoutMs: 60000,
-      maxConnections: 10000,
-      maxUnauthenticatedPerIp: 64,
-      maxInflightBodyMb: 512,
-    },
+    server: SERVER_DEFAULTS,
     store: {
       kind: 'sqlite',
       path: './data/llmux.db',
-      flushIntervalMs: 1000,
-      journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
-      retentionDays: 0,
+      ...STORE_DEFAULTS,
     },
     logging: { level: 'info' },
     providers: {},
@@ -60,27 +45,11 @@ keys:
     {},
     'test.yaml',
   );
-  assert.deepEqual(config.server, {
-    port: 8080,
-    host: '127.0.0.1',
-    bodyLimitMb: 32,
-    maxUpstreamResponseMb: 64,
-    maxUpstreamEventMb: 8,
-    maxUpstreamErrorMb: 8,
-    maxChoices: 16,
-    shutdownGraceMs: 8000,
-    headersTimeoutMs: 30000,
-    bodyTimeoutMs: 60000,
-    maxConnections: 10000,
-    maxUnauthenticatedPerIp: 64,
-    maxInflightBodyMb: 512,
-  });
+  assert.deepEqual(config.server, { ...SERVER_DEFAULTS, port: 8080 });
   assert.deepEqual(config.store, {
     kind: 'postgres',
     url: 'postgres://u:p@db/llmux',
-    flushIntervalMs: 1000,
-    journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
-    retentionDays: 0,
+    ...STORE_DEFAULTS,
   });
   assert.deepEqual(config.providers.sim, {
     type: 'simulator',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { SERVER_DEFAULTS, STORE_DEFAULTS } from '../../test/support/config-defaults.ts';
 import { loadConfig } from './load.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,27 +11,11 @@ const full = `${root}llmux.example-full.yaml`;
 test('llmux.yaml with an empty environment serves only demo and local/*', () => {
   const config = loadConfig(sample, {});
   assert.equal(config.source, sample);
-  assert.deepEqual(config.server, {
-    host: '127.0.0.1',
-    port: 4000,
-    bodyLimitMb: 32,
-    maxUpstreamResponseMb: 64,
-    maxUpstreamEventMb: 8,
-    maxUpstreamErrorMb: 8,
-    maxChoices: 16,
-    shutdownGraceMs: 8000,
-    headersTimeoutMs: 30000,
-    bodyTimeoutMs: 60000,
-    maxConnections: 10000,
-    maxUnauthenticatedPerIp: 64,
-    maxInflightBodyMb: 512,
-  });
+  assert.deepEqual(config.server, SERVER_DEFAULTS);
   assert.deepEqual(config.store, {
     kind: 'sqlite',
     path: './data/llmux.db',
-    flushIntervalMs: 1000,
-    journal: { directory: 'data/request-log.journal', syncIntervalMs: 100 },
-    retentionDays: 0,
+    ...STORE_DEFAULTS,
   });
   assert.deepEqual(
     Object.values(config.providers).map((provider) => [provider.name, provider.type, provider.enabled]),
