@@ -103,7 +103,22 @@ describe('adversarial: slow and unauthenticated clients (child process)', () => 
     assert.equal(response?.status, 200, 'a client on another address is served while one address is at its cap');
     await rememberRaw('legitimate request from another address', other);
     for (const [i, connection] of idle.entries()) await rememberRaw(`idle connection ${i}`, connection);
+    for (const connection of idle) connection.destroy();
+    assert.ok(await addressServedAgain(), 'once the idle connections are gone, their address is served again');
   });
+
+  /** The server notices closed sockets asynchronously: poll until a fresh connection from 127.0.0.1 is answered. */
+  const addressServedAgain = async (): Promise<boolean> => {
+    for (let waited = 0; waited < 3000; waited += 50) {
+      const probe = await connect();
+      probe.write('GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+      const response = await probe.response(1000);
+      probe.destroy();
+      if (response?.status === 200) return true;
+      await sleep(50);
+    }
+    return false;
+  };
 
   it('request bodies in flight over server.maxInflightBodyMb → 503 with retry-after; served again once they are gone', async () => {
     assert.ok(hasServerField('maxInflightBodyMb'), 'server.maxInflightBodyMb exists (issue 12 item 4)');
