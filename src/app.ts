@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { registerAdminRoutes } from './admin/register-admin.ts';
 import { logReload, planReload, type ReloadPlan } from './app/reload.ts';
 import { buildRuntime, type Runtime } from './app/runtime.ts';
+import { startTenancy, type TenancyServices } from './app/tenancy.ts';
 import type { LlmuxConfig } from './config/index.ts';
 import { configSecrets } from './config/secrets.ts';
 import { InFlightRequests } from './gateway/in-flight-requests.ts';
@@ -9,6 +11,7 @@ import { ShutdownCutoff } from './gateway/shutdown-cutoff.ts';
 import { createLogger } from './lib/logger.ts';
 import { registerSecrets } from './lib/redact.ts';
 import type { RequestPolicy } from './policy/admission.ts';
+import { countTextsTokens } from './policy/estimate/index.ts';
 import { buildServer, type SurfaceRoute } from './server/build-server.ts';
 import { closeGracefully } from './server/graceful-close.ts';
 import { openStore } from './store/open-store.ts';
@@ -74,7 +77,18 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
       maxErrorBodyBytes: mib(config.server.maxUpstreamErrorMb),
     },
   });
+  let tenancy: TenancyServices;
+  try {
+    tenancy = await startTenancy(config, store, logger);
+  } catch (error) {
+    await Promise.all([httpTransport.close(), retention.stop(), store.close()]).catch(() => undefined);
+    throw error;
+  }
+  const { keys, limiter } = tenancy;
   const runtimeDeps = {
+    keys,
+    limiter,
+    cooldowns: tenancy.cooldowns,
     logger,
     httpTransport,
     policy: options.policy,
@@ -120,9 +134,12 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     surfaces: options.surfaces ?? [],
     ...(config.server.cors === undefined ? {} : { cors: config.server.cors }),
     pingStore: () => store.ping(),
+    limiter,
+    countTokens: countTextsTokens,
     trackRequest: () => inFlight.begin(),
     isShuttingDown: () => closing !== undefined,
   });
+  registerAdminRoutes(server, { adminKey: config.server.adminKey, store, directory: keys, limiter });
   const connections = server.connectionTracker;
 
   const hurry = new AbortController();
@@ -139,6 +156,7 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
         logger.warn({ cut: drained.cut }, 'shutdown grace period over: cut the requests still running');
       await httpTransport.close();
       await retention.stop();
+      await tenancy.close();
       await store.close();
     })();
     return closing;

@@ -21,8 +21,16 @@ export function planReload(current: LlmuxConfig, next: LlmuxConfig): ReloadPlan 
       ignored.push(`server.${key}`);
   }
   if (!isDeepStrictEqual(current.store, next.store)) ignored.push('store');
+  if (current.redis !== next.redis) ignored.push('redis');
+  if (current.limits.redisTimeoutMs !== next.limits.redisTimeoutMs) ignored.push('limits.redisTimeoutMs');
   return {
-    config: { ...next, server: { ...current.server, maxChoices: next.server.maxChoices }, store: current.store },
+    config: {
+      ...next,
+      server: { ...current.server, maxChoices: next.server.maxChoices },
+      store: current.store,
+      redis: current.redis,
+      limits: { ...next.limits, redisTimeoutMs: current.limits.redisTimeoutMs },
+    },
     ignored,
   };
 }

@@ -1,14 +1,19 @@
 import type { Logger } from 'pino';
 import type { LlmuxConfig, ProviderConfig } from '../config/index.ts';
 import type { ProviderRuntime } from '../gateway/types.ts';
-import { OpenPolicy, type RequestPolicy } from '../policy/admission.ts';
-import { KeyRing } from '../policy/key-ring.ts';
+import type { RequestPolicy } from '../policy/admission.ts';
+import { KeyDirectory } from '../policy/key-directory.ts';
 import type { KeyStore } from '../policy/key-store.ts';
+import { MemoryLimiter } from '../policy/limits/memory-limiter.ts';
+import type { Limiter } from '../policy/limits/types.ts';
+import { createPriceBook, type PriceBook, unpricedDeployments } from '../policy/pricing/index.ts';
+import { TenancyPolicy } from '../policy/tenancy-policy.ts';
 import { adapterFor } from '../providers/registry.ts';
 import { ModelCatalogue } from '../routing/catalogue.ts';
 import { MemoryRouterState } from '../routing/memory-router-state.ts';
 import { Router } from '../routing/router.ts';
-import type { PublicModel } from '../routing/types.ts';
+import type { SharedCooldowns } from '../routing/shared-cooldowns.ts';
+import type { Deployment, PublicModel } from '../routing/types.ts';
 import type { RequestLogRecord } from '../store/types.ts';
 import type { Transport } from '../upstream/types.ts';
 
@@ -35,6 +40,12 @@ export interface RuntimeDeps {
   httpTransport: Transport;
   policy: PolicyFactory | undefined;
   writeRecord: (record: RequestLogRecord) => void;
+  /** The app's key directory (static and managed keys); unset = the config's keys only (tests). */
+  keys?: KeyDirectory;
+  /** Limits and budgets (in-process or Redis); unset = an in-process one without durable spend (tests). */
+  limiter?: Limiter;
+  /** Cooldowns shared with the other replicas (Redis); unset = this process's own. */
+  cooldowns?: SharedCooldowns | undefined;
 }
 
 /** Builds the runtime for `config`; given the one it replaces, deployments that stayed keep their router state. */
@@ -47,7 +58,15 @@ export function buildRuntime(config: LlmuxConfig, deps: RuntimeDeps, previous?: 
   const catalogue = new ModelCatalogue(config.models.map(toPublicModel));
   const routerState = new MemoryRouterState({ cooldown: config.router.cooldown });
   if (previous) routerState.inheritFrom(previous.routerState, unchangedDeployments(previous, catalogue, providers));
-  const router = new Router(routerState, {
+  const prices = createPriceBook(config.pricing);
+  const unpriced = unpricedDeployments(config, prices);
+  if (unpriced.length > 0)
+    logger.info(
+      { deployments: unpriced },
+      'deployments without a price: their requests cost nothing in budgets and usage',
+    );
+  const router = new Router(deps.cooldowns?.wrap(routerState) ?? routerState, {
+    priceOf: (deployment) => priceOfDeployment(deployment, providers, prices),
     onCircuitChange: (deployment, change) => {
       const fields = { deployment: deployment.id, provider: deployment.providerName, model: deployment.model };
       if (change.kind === 'opened')
@@ -58,14 +77,56 @@ export function buildRuntime(config: LlmuxConfig, deps: RuntimeDeps, previous?: 
   });
   return {
     config,
-    keys: new KeyRing(config.keys),
+    keys: configuredKeys(config, deps.keys),
     catalogue,
     providers,
     router,
     routerState,
-    policy: (deps.policy ?? ((write) => new OpenPolicy(write)))(deps.writeRecord),
+    policy: deps.policy ? deps.policy(deps.writeRecord) : tenancyPolicy(config, deps, providers, prices),
     disabledModels: new Map(config.disabledModels.map((model) => [model.name, model.reason])),
   };
+}
+
+function tenancyPolicy(
+  config: LlmuxConfig,
+  deps: RuntimeDeps,
+  providers: ReadonlyMap<string, ProviderRuntime>,
+  prices: PriceBook,
+): RequestPolicy {
+  return new TenancyPolicy({
+    limiter: deps.limiter ?? new MemoryLimiter({ spendSource: async () => 0 }),
+    prices,
+    unpriced: config.pricing.unpriced,
+    onStoreError: config.limits.onStoreError,
+    defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
+    providerType: (name) => providers.get(name)?.type,
+    write: deps.writeRecord,
+    logger: deps.logger,
+  });
+}
+
+/** The router's `cost` strategy: a deployment's blended price per 1M tokens (wildcard deployments: unknown). */
+function priceOfDeployment(
+  deployment: Deployment,
+  providers: ReadonlyMap<string, ProviderRuntime>,
+  prices: PriceBook,
+): number | undefined {
+  const runtime = providers.get(deployment.providerName);
+  if (runtime === undefined || deployment.model.includes('*')) return undefined;
+  const publicModel = deployment.id.slice(0, deployment.id.lastIndexOf('#'));
+  return prices.priceFor({
+    publicModel,
+    providerName: runtime.name,
+    providerType: runtime.type,
+    upstreamModel: deployment.model,
+  })?.blendedPerMillion;
+}
+
+/** The directory given this config's static keys and teams (a reload changes them in place). */
+function configuredKeys(config: LlmuxConfig, directory: KeyDirectory | undefined): KeyDirectory {
+  if (directory === undefined) return new KeyDirectory(config.keys, config.teams, {});
+  directory.reloadConfig(config.keys, config.teams);
+  return directory;
 }
 
 /** Ids of the deployments that still send the same model to the same upstream with the same credentials. */

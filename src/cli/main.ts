@@ -4,8 +4,10 @@ import { createApp } from '../app.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { installProcessGuard } from '../server/process-guard.ts';
 import { checkConfig } from './check.ts';
+import { keysCommand } from './key-commands.ts';
 import { startupRefusal, startupWarnings } from './startup-checks.ts';
 import { describeStartupError } from './startup-errors.ts';
+import { teamsCommand, usageCommand } from './team-usage-commands.ts';
 import { packageVersion } from './version.ts';
 
 const program = new Command();
@@ -109,6 +111,10 @@ program
       });
     });
   });
+
+program.addCommand(keysCommand());
+program.addCommand(teamsCommand());
+program.addCommand(usageCommand());
 
 /** A SIGINT again within this is one Ctrl-C delivered twice, not an operator insisting. */
 const DUPLICATE_SIGNAL_MS = 100;

@@ -12,6 +12,8 @@ export function crossCheck(file: ConfigFile, report: Report): void {
   checkProviders(file, report);
   checkModels(file, report);
   checkKeys(file, report);
+  checkTeams(file, report);
+  checkRedis(file, report);
 }
 
 function checkStore({ store }: ConfigFile, report: Report): void {
@@ -78,7 +80,8 @@ function checkModels({ models, providers }: ConfigFile, report: Report): void {
   });
 }
 
-function checkKeys({ keys }: ConfigFile, report: Report): void {
+function checkKeys({ keys, teams: declared }: ConfigFile, report: Report): void {
+  const teams = new Set(declared.map((team) => team.name));
   const names = new Map<string, number>();
   const values = new Map<string, number>();
   keys.forEach((key, index) => {
@@ -88,7 +91,38 @@ function checkKeys({ keys }: ConfigFile, report: Report): void {
     const sameValue = values.get(key.key);
     if (sameValue === undefined) values.set(key.key, index);
     else report(['keys', index, 'key'], `same key as keys[${sameValue}]`);
+    if (key.team !== undefined && !teams.has(key.team)) {
+      report(['keys', index, 'team'], `unknown team "${key.team}" (declare it under teams:)`);
+    }
+    if (key.expiresAt !== undefined && !isIsoInstant(key.expiresAt)) {
+      report(['keys', index, 'expiresAt'], 'expected an ISO 8601 instant such as "2027-01-01T00:00:00Z"');
+    }
   });
+}
+
+function checkTeams({ teams }: ConfigFile, report: Report): void {
+  const names = new Map<string, number>();
+  teams.forEach((team, index) => {
+    const same = names.get(team.name);
+    if (same === undefined) names.set(team.name, index);
+    else report(['teams', index, 'name'], `duplicate team name "${team.name}" (also teams[${same}])`);
+  });
+}
+
+function checkRedis({ redis }: ConfigFile, report: Report): void {
+  if (redis === undefined || redis.trim() === '') return;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(redis.trim()).protocol;
+  } catch {}
+  if (protocol !== 'redis:' && protocol !== 'rediss:') report(['redis'], 'expected a redis:// or rediss:// URL');
+}
+
+/** An ISO 8601 date-time with an explicit zone (Z or ±hh:mm). */
+export function isIsoInstant(text: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))
+  );
 }
 
 export function isHttpUrl(text: string): boolean {

@@ -25,6 +25,10 @@ test('an empty config is fully defaulted', () => {
       timeouts: { connectMs: 5000, firstByteMs: 60000, idleMs: 30000, totalMs: 600000 },
     },
     keys: [],
+    teams: [],
+    pricing: { unpriced: 'allow', models: [] },
+    limits: { onStoreError: 'open', redisTimeoutMs: 250, defaultMaxOutputTokens: 4096 },
+    redis: undefined,
     notices: [],
   });
   assert.deepEqual(config.router.cooldown, COOLDOWN_DEFAULTS);

@@ -87,6 +87,10 @@ export function resolveConfig(
     disabledModels,
     router: file.router,
     keys: file.keys,
+    teams: file.teams,
+    pricing: file.pricing,
+    limits: file.limits,
+    redis: file.redis === undefined || file.redis.trim() === '' ? undefined : file.redis.trim(),
     notices,
   };
 }

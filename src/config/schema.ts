@@ -172,14 +172,86 @@ export const ModelSchema = Type.Object(
   closed,
 );
 
+export const BUDGET_PERIODS = literals(['day', 'week', 'month', 'total']);
+export const BudgetSchema = Type.Object(
+  {
+    usd: Type.Number({ minimum: 0 }),
+    /** UTC calendar boundaries (weeks start on Monday); `total` never resets. */
+    period: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month'), Type.Literal('total')], {
+      default: 'month',
+    }),
+  },
+  closed,
+);
+
+/** Limits shared by keys and teams; all optional (unset = unlimited). */
+const limitFields = () => ({
+  /** Requests per minute (GCRA: capacity = the limit, refilled continuously). */
+  rpm: Type.Optional(integer(1)),
+  /** Tokens per minute (input + output; estimated at admission, settled to the real usage). */
+  tpm: Type.Optional(integer(1)),
+  /** Requests in flight at once. */
+  maxConcurrent: Type.Optional(integer(1)),
+  budget: Type.Optional(BudgetSchema),
+});
+
 export const KeySchema = Type.Object(
   {
     name: text(),
     key: text(8),
     /** Allow-list of public model names or patterns with "*". */
     models: Type.Array(text(), { default: ['*'] }),
+    team: Type.Optional(text()),
+    ...limitFields(),
+    /** ISO 8601 instant after which the key is refused. */
+    expiresAt: Type.Optional(text()),
   },
   closed,
+);
+
+export const TeamSchema = Type.Object(
+  {
+    name: text(),
+    /** Models the team's keys may use (intersected with each key's own list). */
+    models: Type.Array(text(), { default: ['*'] }),
+    ...limitFields(),
+  },
+  closed,
+);
+
+export const PriceOverrideSchema = Type.Object(
+  {
+    /** Public model name, upstream model name or `provider/upstream`, with "*" patterns. */
+    model: text(),
+    /** USD per 1M tokens. */
+    input: Type.Number({ minimum: 0 }),
+    output: Type.Number({ minimum: 0 }),
+    cachedInput: Type.Optional(Type.Number({ minimum: 0 })),
+    cacheWrite: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  closed,
+);
+
+export const PricingSchema = Type.Object(
+  {
+    /** What a key with a budget gets on a model with no price: served at no cost (allow) or refused (deny). */
+    unpriced: Type.Union([Type.Literal('allow'), Type.Literal('deny')], { default: 'allow' }),
+    models: Type.Array(PriceOverrideSchema, { default: [] }),
+  },
+  section,
+);
+
+export const LIMITS_DEFAULTS = { redisTimeoutMs: 250, defaultMaxOutputTokens: 4096 } as const;
+export const LimitsSchema = Type.Object(
+  {
+    /** When Redis cannot be reached: serve and log an error (open) or answer 503 (closed). */
+    onStoreError: Type.Union([Type.Literal('open'), Type.Literal('closed')], { default: 'open' }),
+    /** A Redis call that takes longer counts as unreachable. */
+    redisTimeoutMs: integer(1, LIMITS_DEFAULTS.redisTimeoutMs, 10000),
+    /** Output tokens reserved (tpm, budget) for a request that sets no max_tokens. */
+    defaultMaxOutputTokens: integer(1, LIMITS_DEFAULTS.defaultMaxOutputTokens),
+  },
+  section,
 );
 
 export const ServerSchema = Type.Object(
@@ -218,6 +290,8 @@ export const ServerSchema = Type.Object(
     maxUpstreamErrorMb: Type.Number({ exclusiveMinimum: 0, default: 8 }),
     /** Lets llmux listen beyond loopback while a key of the sample config (`sk-llmux-dev`) is active. */
     allowSampleKeys: Type.Optional(Type.Boolean()),
+    /** Enables /admin/* (Bearer this key) and the CLI's admin commands; unset = /admin/* answers 404. */
+    adminKey: Type.Optional(text(16)),
     /** Browser clients: origins allowed (exact `https://app.example.com`, or `"*"`). Unset = no CORS. */
     cors: Type.Optional(Type.Object({ origins: Type.Array(text(), { minItems: 1 }) }, closed)),
   },
@@ -258,6 +332,11 @@ export const ConfigFileSchema = Type.Object(
     models: Type.Array(ModelSchema, { default: [] }),
     router: Type.Object({ cooldown: CooldownSchema, retry: RetrySchema, timeouts: TimeoutsSchema }, section),
     keys: Type.Array(KeySchema, { default: [] }),
+    teams: Type.Array(TeamSchema, { default: [] }),
+    pricing: PricingSchema,
+    limits: LimitsSchema,
+    /** Redis URL shared by every replica (limits, budgets, key revocations, cooldowns); empty = in-process. */
+    redis: Type.Optional(Type.String()),
   },
   closed,
 );
@@ -275,6 +354,12 @@ export type ServerConfig = Static<typeof ServerSchema>;
 export type LoggingConfig = ConfigFile['logging'];
 export type RouterConfig = ConfigFile['router'];
 export type KeyConfig = Static<typeof KeySchema>;
+export type TeamConfig = Static<typeof TeamSchema>;
+export type BudgetConfig = Static<typeof BudgetSchema>;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+export type PricingConfig = Static<typeof PricingSchema>;
+export type PriceOverride = Static<typeof PriceOverrideSchema>;
+export type LimitsConfig = Static<typeof LimitsSchema>;
 
 export type StoreConfig = ({ kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string }) & {
   flushIntervalMs: number;
@@ -333,6 +418,11 @@ export interface LlmuxConfig {
   disabledModels: DisabledModel[];
   router: RouterConfig;
   keys: KeyConfig[];
+  teams: TeamConfig[];
+  pricing: PricingConfig;
+  limits: LimitsConfig;
+  /** Redis URL, or undefined for in-process limits and state. */
+  redis: string | undefined;
   /** Human-readable notes about what was disabled and why (no secrets). */
   notices: string[];
 }

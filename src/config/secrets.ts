@@ -5,7 +5,7 @@ const CREDENTIAL_HEADER = /auth|key|token|secret|password|cookie/i;
 
 /**
  * Every credential the config holds: provider API keys, credential-like provider and deployment
- * headers, llmux client keys and the Postgres password. These must never reach a client or a log.
+ * headers, llmux client and admin keys, the Postgres and Redis passwords. These must never reach a client or a log.
  */
 export function configSecrets(config: LlmuxConfig): string[] {
   const secrets: string[] = [];
@@ -20,11 +20,13 @@ export function configSecrets(config: LlmuxConfig): string[] {
   }
   for (const model of config.models) for (const deployment of model.deployments) addHeaders(deployment.headers);
   for (const key of config.keys) secrets.push(key.key);
-  if (config.store.kind === 'postgres') secrets.push(postgresPassword(config.store.url));
+  if (config.server.adminKey !== undefined) secrets.push(config.server.adminKey);
+  if (config.store.kind === 'postgres') secrets.push(urlPassword(config.store.url));
+  if (config.redis !== undefined) secrets.push(urlPassword(config.redis));
   return secrets.filter((secret) => secret !== '');
 }
 
-function postgresPassword(url: string): string {
+function urlPassword(url: string): string {
   try {
     return decodeURIComponent(new URL(url).password);
   } catch {

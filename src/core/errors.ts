@@ -19,6 +19,10 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   rate_limit_exceeded: { status: 429, retryable: true },
+  /** A budgeted key asked for a model with no price while `pricing.unpriced` is deny. */
+  model_not_priced: { status: 403, retryable: false },
+  /** The shared limits store (Redis) cannot be reached and `limits.onStoreError` is closed. */
+  limits_unavailable: { status: 503, retryable: true },
   context_length_exceeded: { status: 400, retryable: false },
   content_policy_violation: { status: 400, retryable: false },
   /** The upstream says it has no capacity right now (Anthropic 529, Gemini 503 UNAVAILABLE). */
@@ -65,6 +69,8 @@ export interface GatewayErrorOptions {
   upstreamCode?: string | undefined;
   /** How long the client (or the retry loop) should wait before trying again, in ms. */
   retryAfterMs?: number | undefined;
+  /** Response headers the answer carries whatever the surface (e.g. `x-ratelimit-*`). */
+  headers?: Readonly<Record<string, string>> | undefined;
   cause?: unknown;
 }
 
@@ -80,6 +86,7 @@ export class GatewayError extends Error {
   readonly upstreamType: string | undefined;
   readonly upstreamCode: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -96,6 +103,7 @@ export class GatewayError extends Error {
     this.upstreamType = options.upstreamType;
     this.upstreamCode = options.upstreamCode;
     this.retryAfterMs = options.retryAfterMs;
+    this.headers = options.headers;
   }
 }
 

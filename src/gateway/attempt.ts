@@ -5,6 +5,7 @@ import type { Surface } from '../surfaces/types.ts';
 import type { UpstreamResponse, UpstreamTimeouts } from '../upstream/types.ts';
 import type { RequestContext } from './context.ts';
 import { mergeEventStreams, mergeResults } from './fan-out.ts';
+import { jsonOutputDecoder, streamOutputDecoder } from './output-decoders.ts';
 import { passthroughJson, passthroughStream } from './passthrough.ts';
 import { SiblingSignals } from './sibling-signals.ts';
 import { pipeEvents, readTranslatedResult, upstreamEvents } from './translated.ts';
@@ -52,14 +53,24 @@ async function runPassthrough(
   const prepared = hooks.prepare(request.wireBody, attempt.target);
   const [upstream] = await sendAll(attempt, [prepared], new SiblingSignals(ctx.signal, 1));
   const headers = servedByHeaders({ ...attempt.servedBy, warnings: prepared.warnings });
+  const { adapter } = attempt.runtime;
   if (!request.stream) {
+    const output = { tally: ctx.output, decoder: jsonOutputDecoder(adapter, attempt.target) };
     return {
-      usage: await passthroughJson(upstream as UpstreamResponse, client, headers, prepared),
+      usage: await passthroughJson(upstream as UpstreamResponse, client, headers, prepared, output),
       streamError: undefined,
     };
   }
   const filter = prepared.createStreamFilter();
-  const result = await passthroughStream(upstream as UpstreamResponse, client, headers, filter, ctx.renderStreamError);
+  const output = { tally: ctx.output, decoder: streamOutputDecoder(adapter, attempt.target) };
+  const result = await passthroughStream(
+    upstream as UpstreamResponse,
+    client,
+    headers,
+    filter,
+    ctx.renderStreamError,
+    output,
+  );
   return { usage: result.usage, streamError: result.error };
 }
 
@@ -95,6 +106,7 @@ async function runTranslated(ctx: RequestContext, attempt: AttemptTarget): Promi
         responses.map((upstream, i) => readTranslatedResult(upstream, runtime.adapter, target, parts[i])),
       );
       const result = results.length === 1 ? (results[0] as (typeof results)[0]) : mergeResults(results);
+      if (result.usage === undefined) ctx.output.addResult(result);
       client.send(200, { 'content-type': 'application/json', ...headers }, ctx.request.renderResult(result));
       return { usage: result.usage, streamError: undefined };
     }
@@ -103,7 +115,7 @@ async function runTranslated(ctx: RequestContext, attempt: AttemptTarget): Promi
       sources.length === 1
         ? (sources[0] as (typeof sources)[0])
         : mergeEventStreams(sources, perRequest, () => siblings.release());
-    const result = await pipeEvents(source, client, headers, ctx.request);
+    const result = await pipeEvents(source, client, headers, ctx.request, ctx.output);
     return { usage: result.usage, streamError: result.error };
   } finally {
     siblings.release();

@@ -25,6 +25,11 @@ export class ClientResponse {
     };
   }
 
+  /** Headers every answer carries from now on (before the response starts). */
+  addHeaders(headers: Readonly<Record<string, string>>): void {
+    Object.assign(this.baseHeaders, headers);
+  }
+
   get started(): boolean {
     return this.committed;
   }

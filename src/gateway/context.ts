@@ -9,6 +9,7 @@ import type { Router } from '../routing/router.ts';
 import type { RequestLogRecord } from '../store/types.ts';
 import type { Surface, SurfaceRequest } from '../surfaces/types.ts';
 import { ClientResponse } from './client-response.ts';
+import { OutputTally } from './output-tally.ts';
 import { isShutdownAbort, type ShutdownCutoff, shuttingDownError } from './shutdown-cutoff.ts';
 import type { ProviderRuntime } from './types.ts';
 
@@ -29,6 +30,8 @@ export interface Gateway {
   /** Models the config disabled (no provider with a key), name → why: answered 503 with the reason, not 404. */
   disabledModels?: ReadonlyMap<string, string>;
   onServerError(error: GatewayError, requestId: string): void;
+  /** Counts the tokens of texts (usage estimates); unset = about 4 characters per token. */
+  countTokens?(texts: readonly string[]): number;
   /** Called with the final record of every request the gateway served or refused (the access log). */
   onSettled?(record: RequestLogRecord): void;
 }
@@ -62,6 +65,10 @@ export class RequestContext {
   attempts = 0;
   /** Public models tried so far, in order (`x-llmux-fallback`). */
   readonly triedModels: string[] = [];
+  /** What the response carried, for usage the upstream never reported. */
+  readonly output = new OutputTally();
+  /** The prompt's estimated tokens, once counted. */
+  inputTokenEstimate: number | undefined;
 
   constructor(
     readonly gateway: Gateway,
@@ -81,6 +88,8 @@ export class RequestContext {
     });
     const record = newRequestRecord(incoming.requestId, incoming.clientRequestId, Date.now());
     record.keyName = incoming.key?.name ?? null;
+    record.keyId = incoming.key?.id ?? null;
+    record.team = incoming.key?.team?.name ?? null;
     // The name asked for until the catalogue resolves it (a model not found keeps it, capped).
     record.publicModel = capText(incoming.request.model);
     record.stream = incoming.request.stream;

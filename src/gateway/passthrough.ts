@@ -7,6 +7,7 @@ import type { UpstreamResponse } from '../upstream/types.ts';
 import { asGatewayError } from './as-gateway-error.ts';
 import type { ClientResponse } from './client-response.ts';
 import { frameDataIsJson } from './frame-shape.ts';
+import type { OutputDecoder, OutputTally } from './output-tally.ts';
 import { readAll } from './read-body.ts';
 import { endStreamWithError, type StreamErrorRenderer } from './stream-error.ts';
 
@@ -22,8 +23,10 @@ export async function passthroughJson(
   client: ClientResponse,
   headers: Record<string, string>,
   prepared: PreparedPassthrough,
+  output: { tally: OutputTally; decoder: OutputDecoder },
 ): Promise<Usage | undefined> {
   const { body, usage } = prepared.readBody(await readAll(upstream));
+  if (usage === undefined) output.tally.addBytes(body, output.decoder);
   client.send(200, { 'content-type': 'application/json', ...headers }, body);
   return usage;
 }
@@ -39,6 +42,7 @@ export async function passthroughStream(
   headers: Record<string, string>,
   filter: PassthroughStreamFilter,
   renderError: StreamErrorRenderer,
+  output: { tally: OutputTally; decoder: OutputDecoder },
 ): Promise<StreamResult> {
   const framer = new SseFramer({ maxFrameBytes: upstream.limits.maxEventBytes });
   let sawEnd = false;
@@ -61,8 +65,10 @@ export async function passthroughStream(
       // after, the frames before it still go out and the stream ends with an error event.
       if (malformed && !client.started) throw malformedEventError();
       if (out.length > 0) {
+        const bytes = out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out);
+        output.tally.addBytes(bytes, output.decoder);
         client.startStream(headers);
-        await client.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
+        await client.write(bytes);
       }
       if (malformed) throw malformedEventError();
     }

@@ -1,8 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { GatewayError } from '../core/errors.ts';
+import { GatewayError, isRetryableStatus } from '../core/errors.ts';
 import { capText } from '../lib/cap-text.ts';
 import type { Admission, RequestFacts } from '../policy/admission.ts';
 import { keyAllowsModel } from '../policy/key-ring.ts';
+import type { PricedTarget } from '../policy/pricing/types.ts';
+import { recordUsage } from '../policy/request-record.ts';
+import { upstreamModelName } from '../routing/catalogue.ts';
 import type { ResolvedModel } from '../routing/types.ts';
 import type { Surface } from '../surfaces/types.ts';
 import { asGatewayError } from './as-gateway-error.ts';
@@ -29,7 +32,8 @@ export async function serve(
   let admission: Admission | undefined;
   try {
     const chain = resolveChain(ctx);
-    admission = await gateway.policy.admit(ctx.key, requestFacts(ctx));
+    admission = await gateway.policy.admit(ctx.key, requestFacts(ctx, chain));
+    if (admission.headers !== undefined) ctx.client.addHeaders(admission.headers);
     // Input only the canonical conversion can reject is a 400 before any attempt is counted.
     if (needsCanonical(ctx, chain)) ctx.request.canonical();
     await serveFromChain(ctx, chain);
@@ -100,13 +104,52 @@ function resolveChain(ctx: RequestContext): ResolvedModel[] {
   return chain;
 }
 
-function requestFacts(ctx: RequestContext): RequestFacts {
+function requestFacts(ctx: RequestContext, chain: ResolvedModel[]): RequestFacts {
+  const { request } = ctx;
   return {
+    requestId: ctx.requestId,
     surface: ctx.surface.wireFormat,
-    publicModel: ctx.record.publicModel ?? ctx.request.model,
-    stream: ctx.request.stream,
+    publicModel: ctx.record.publicModel ?? request.model,
+    stream: request.stream,
     bodyBytes: ctx.bodyBytes,
+    maxOutputTokens: request.maxOutputTokens === undefined ? undefined : request.maxOutputTokens * request.choices,
+    choices: request.choices,
+    inputTokens: () => inputTokenEstimate(ctx),
+    targets: () => pricedTargets(ctx, chain),
   };
+}
+
+/** Counted once per request, on demand (admission for limits, or settlement for missing usage). */
+function inputTokenEstimate(ctx: RequestContext): number {
+  ctx.inputTokenEstimate ??= ctx.request.estimateInputTokens(tokenCounter(ctx));
+  return ctx.inputTokenEstimate;
+}
+
+function tokenCounter(ctx: RequestContext): (texts: readonly string[]) => number {
+  return ctx.gateway.countTokens?.bind(ctx.gateway) ?? roughTokenCount;
+}
+
+function roughTokenCount(texts: readonly string[]): number {
+  let chars = 0;
+  for (const text of texts) chars += text.length;
+  return Math.ceil(chars / 4);
+}
+
+function pricedTargets(ctx: RequestContext, chain: ResolvedModel[]): PricedTarget[] {
+  const targets: PricedTarget[] = [];
+  for (const resolved of chain) {
+    for (const deployment of resolved.model.deployments) {
+      const runtime = ctx.gateway.providers.get(deployment.providerName);
+      if (runtime === undefined) continue;
+      targets.push({
+        publicModel: resolved.model.name,
+        providerName: runtime.name,
+        providerType: runtime.type,
+        upstreamModel: upstreamModelName(deployment, resolved.wildcardMatch),
+      });
+    }
+  }
+  return targets;
 }
 
 /** True when some deployment of the chain cannot take the client's body as it is. */
@@ -129,7 +172,10 @@ function answerFailure(ctx: RequestContext, failure: GatewayError): void {
   } else if (!client.started) {
     const rendered = ctx.surface.renderError(failure, ctx.requestId);
     record.status = rendered.status;
-    client.send(rendered.status, rendered.headers, rendered.body);
+    const headers = failure.headers === undefined ? rendered.headers : { ...failure.headers, ...rendered.headers };
+    // The official SDKs retry 408/409/429/5xx unless told not to: a refusal that will not change is not retried.
+    if (!failure.retryable && isRetryableStatus(rendered.status)) headers['x-should-retry'] = 'false';
+    client.send(rendered.status, headers, rendered.body);
   } else {
     endStreamWithError(client, failure, ctx.renderStreamError);
   }
@@ -144,6 +190,20 @@ function closeRecord(ctx: RequestContext): void {
   }
   record.latencyMs = Math.round(performance.now() - ctx.startedAt);
   record.ttftMs = client.firstByteAt === undefined ? null : Math.round(client.firstByteAt - ctx.startedAt);
+  if (record.inputTokens === null && record.provider !== null && client.started) estimateUsage(ctx);
+}
+
+/**
+ * The upstream answered but sent no usage (a stream cut before its usage chunk, a server that never
+ * sends it): counted from the prompt and the output that went out, and flagged, so that no
+ * answered request is free by accident.
+ */
+function estimateUsage(ctx: RequestContext): void {
+  recordUsage(ctx.record, {
+    inputTokens: inputTokenEstimate(ctx),
+    outputTokens: ctx.output.tokens(tokenCounter(ctx)),
+    estimated: true,
+  });
 }
 
 /** 503 with the wait until the first deployment comes back (at least a second). */

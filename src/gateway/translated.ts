@@ -6,6 +6,7 @@ import type { SurfaceRequest } from '../surfaces/types.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
 import { asGatewayError } from './as-gateway-error.ts';
 import type { ClientResponse } from './client-response.ts';
+import type { OutputTally } from './output-tally.ts';
 import type { StreamResult } from './passthrough.ts';
 import { readAll } from './read-body.ts';
 import { endStreamWithError } from './stream-error.ts';
@@ -54,6 +55,7 @@ export async function pipeEvents(
   client: ClientResponse,
   headers: Record<string, string>,
   surface: Pick<SurfaceRequest, 'createStreamRenderer' | 'renderStreamError'>,
+  output: OutputTally,
 ): Promise<StreamResult> {
   const renderer = surface.createStreamRenderer();
   let usage: Usage | undefined;
@@ -63,6 +65,7 @@ export async function pipeEvents(
       for (const event of events) {
         if (event.type === 'usage') usage = event.usage;
         if (event.type === 'error') throw event.error;
+        output.addEvent(event);
         out += renderer.render(event);
       }
       if (!out) continue;

@@ -1,32 +1,41 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { matchesPattern } from '../routing/catalogue.ts';
-import type { ApiKeyEntry, KeyStore } from './key-store.ts';
+import type { ApiKeyEntry } from './key-store.ts';
 
-interface StoredKey extends ApiKeyEntry {
+/** Hex SHA-256 of a key's secret: the only form in which llmux keeps a key. */
+export function hashKeySecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+interface RingSlot {
   hash: Buffer;
+  entry: ApiKeyEntry;
 }
 
-const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+/**
+ * Keys by the SHA-256 of their secret. A lookup hashes what was presented, finds the slot by hash
+ * and compares the hashes in constant time; nothing here holds a secret.
+ */
+export class KeyRing {
+  private readonly byHash = new Map<string, RingSlot>();
 
-/** Static keys from the config, held only as SHA-256 hashes; lookups compare hashes in constant time. */
-export class KeyRing implements KeyStore {
-  private readonly byHash = new Map<string, StoredKey>();
-
-  constructor(keys: Array<ApiKeyEntry & { key: string }>) {
-    for (const { key, name, models } of keys) {
-      const hash = sha256(key);
-      this.byHash.set(hash.toString('base64'), { name, models, hash });
-    }
+  constructor(keys: Iterable<{ hash: string; entry: ApiKeyEntry }>) {
+    for (const { hash, entry } of keys) this.byHash.set(hash, { hash: Buffer.from(hash, 'hex'), entry });
   }
 
-  async authenticate(presented: string | undefined): Promise<ApiKeyEntry | undefined> {
-    if (!presented) return undefined;
-    const hash = sha256(presented);
-    const found = this.byHash.get(hash.toString('base64'));
-    return found && timingSafeEqual(found.hash, hash) ? found : undefined;
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  find(presented: string): ApiKeyEntry | undefined {
+    const hash = createHash('sha256').update(presented).digest();
+    const slot = this.byHash.get(hash.toString('hex'));
+    return slot !== undefined && timingSafeEqual(slot.hash, hash) ? slot.entry : undefined;
   }
 }
 
-export function keyAllowsModel(key: ApiKeyEntry, model: string): boolean {
-  return key.models.some((pattern) => matchesPattern(pattern, model));
+/** Both the key's allow-list and, when it has a team, the team's must allow the model. */
+export function keyAllowsModel(key: Pick<ApiKeyEntry, 'models' | 'team'>, model: string): boolean {
+  const allows = (patterns: readonly string[]) => patterns.some((pattern) => matchesPattern(pattern, model));
+  return allows(key.models) && (key.team === undefined || allows(key.team.models));
 }

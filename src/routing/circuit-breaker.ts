@@ -120,6 +120,20 @@ export function cooldownFor(policy: CooldownPolicy, failure: Extract<AttemptOutc
   return Math.max(policy.cooldownMs, hint ?? 0);
 }
 
+/**
+ * Opens the circuit until `until` because another replica opened it there (shared cooldowns).
+ * Never shortens a longer cooldown; a notice already past is ignored, so after `until` this
+ * replica runs its own half-open probe. A probe held here is dropped: its outcome no longer counts.
+ * Returns whether the circuit changed.
+ */
+export function openUntil(record: CircuitRecord, until: number, now: number): boolean {
+  if (until <= now || record.openUntil >= until) return false;
+  record.openUntil = until;
+  record.probeLeaseUntil = 0;
+  record.slices = [];
+  return true;
+}
+
 function open(record: CircuitRecord, cooldownMs: number, now: number): CircuitChange {
   record.openUntil = now + Math.max(1, cooldownMs);
   record.probeLeaseUntil = 0;

@@ -1,4 +1,11 @@
-import { applyOutcome, type CircuitRecord, claimProbe, newCircuitRecord, viewCircuit } from './circuit-breaker.ts';
+import {
+  applyOutcome,
+  type CircuitRecord,
+  claimProbe,
+  newCircuitRecord,
+  openUntil,
+  viewCircuit,
+} from './circuit-breaker.ts';
 import type { AttemptOutcome, CircuitChange, DeploymentSnapshot, LatencyStats, RouterState } from './router-state.ts';
 import type { CooldownPolicy } from './types.ts';
 
@@ -56,6 +63,11 @@ export class MemoryRouterState implements RouterState {
 
   settleProbe(deploymentId: string, outcome: AttemptOutcome, now: number): CircuitChange {
     return applyOutcome(this.recordFor(deploymentId).circuit, this.cooldown, outcome, now, true);
+  }
+
+  /** Opens the deployment's circuit until `until` (a cooldown another replica reported); see circuit-breaker.ts. */
+  openUntil(deploymentId: string, until: number, now: number): boolean {
+    return openUntil(this.recordFor(deploymentId).circuit, until, now);
   }
 
   /**

@@ -11,6 +11,7 @@ import { GatewayError } from '../core/errors.ts';
 import type { Gateway } from '../gateway/context.ts';
 import { logAccess } from '../policy/access-log.ts';
 import type { ApiKeyEntry, KeyStore } from '../policy/key-store.ts';
+import type { Limiter } from '../policy/limits/types.ts';
 import { openAIChatSurface } from '../surfaces/openai-chat/index.ts';
 import type { Surface } from '../surfaces/types.ts';
 import { createJsonBodyParser, declaredLength } from './body-reader.ts';
@@ -30,6 +31,7 @@ import { answerAndClose } from './raw-response.ts';
 import { CLOSE_AFTER, logRejection, pathOf, type Rejection, rejectionRecord } from './rejections.ts';
 import { clientRequestIdOf, newRequestId } from './request-id.ts';
 import { type FrontDoorCounters, registerHealthRoutes } from './routes/health.ts';
+import { registerKeyInfoRoute } from './routes/key-info.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerSurfaceRoute } from './routes/surface-route.ts';
 
@@ -70,6 +72,8 @@ export interface ServerDeps extends Omit<Gateway, 'onServerError' | 'onSettled'>
   surfaces?: readonly SurfaceRoute[];
   /** Resolves when the store answers a cheap query (`/health/ready`). */
   pingStore?: () => Promise<void>;
+  /** Budgets with their spend in `GET /v1/key`; unset = budgets shown without spend. */
+  limiter?: Pick<Limiter, 'budgetStatus'> | undefined;
   /** `server.cors`; unset = no CORS headers, OPTIONS goes through auth like any request. */
   cors?: CorsOptions;
 }
@@ -223,7 +227,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         'llmux is shutting down and takes no new requests; retry on another instance.',
       );
     }
-    if (PUBLIC_PATHS.has(pathOf(request.url) ?? '')) return;
+    const path = pathOf(request.url) ?? '';
+    // /admin/* checks server.adminKey in its own hook (src/admin/register-admin.ts).
+    if (PUBLIC_PATHS.has(path) || path === '/admin' || path.startsWith('/admin/')) return;
     const key = await deps.keys.authenticate(surfaceOf(request).presentedKey(request.headers));
     if (!key) throw invalidApiKey();
     request.apiKey = key;
@@ -244,6 +250,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   registerHealthRoutes(app, deps, counters);
   registerModelRoutes(app, () => deps.catalogue, Date.now());
+  registerKeyInfoRoute(app, () => deps.limiter);
   const onServerError: Gateway['onServerError'] = (error, requestId) => logServerError(deps.logger, error, requestId);
   // A snapshot per request: it finishes on the config it started with, whatever a reload swaps meanwhile.
   // The access line of a request the gateway handled; a rejection's line is logRejection's.

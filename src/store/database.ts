@@ -29,9 +29,47 @@ export interface RequestLogTable {
   fallback_models: string | null;
   /** Added by migration 0003. */
   surface: string | null;
-  cost_usd: number | null;
+  /** Added by migration 0004 (which dropped 0003's always-null `cost_usd`). */
+  key_id: string | null;
+  team: string | null;
+  cost_micros: number | null;
+}
+
+/** Limit columns shared by managed keys and teams (null = unlimited). */
+interface LimitColumns {
+  rpm: number | null;
+  tpm: number | null;
+  max_concurrent: number | null;
+  budget_micros: number | null;
+  budget_period: string | null;
+}
+
+/** Managed keys (migration 0004): `models` and `metadata` are JSON text. */
+export interface ApiKeysTable extends LimitColumns {
+  id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  team: string | null;
+  models: string;
+  expires_at: number | null;
+  metadata: string | null;
+  created_at: number;
+  updated_at: number;
+  revoked_at: number | null;
+}
+
+/** Managed teams (migration 0004). */
+export interface TeamsTable extends LimitColumns {
+  name: string;
+  models: string;
+  metadata: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface StoreDatabase {
   request_log: RequestLogTable;
+  api_keys: ApiKeysTable;
+  teams: TeamsTable;
 }

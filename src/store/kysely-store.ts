@@ -3,11 +3,11 @@ import { BatchWriter } from './batch-writer.ts';
 import type { StoreDatabase } from './database.ts';
 import { RecordJournal } from './journal.ts';
 import { replayJournalRecords } from './journal-replay.ts';
-import { fromRequestLogRow, type RequestLogInsertRow, toRequestLogRow } from './request-log-rows.ts';
-import type { RequestLogQuery, RequestLogRecord, RequestLogWriter, Store, StoreOptions } from './types.ts';
-
-export const DEFAULT_LIST_LIMIT = 100;
-export const MAX_LIST_LIMIT = 10_000;
+import { DEFAULT_PRUNE_BATCH, listRequestLog, pruneRequestLog } from './request-log-queries.ts';
+import { type RequestLogInsertRow, toRequestLogRow } from './request-log-rows.ts';
+import { createTenancyStore } from './tenancy-queries.ts';
+import type { RequestLogRecord, RequestLogWriter, Store, StoreOptions } from './types.ts';
+import { querySpentSince, queryUsage } from './usage-queries.ts';
 
 export interface KyselyStoreParts {
   kind: Store['kind'];
@@ -49,6 +49,9 @@ export async function createKyselyStore(parts: KyselyStoreParts): Promise<Store>
     kind,
     requestLog,
     listRequests: (query) => listRequestLog(db, query),
+    tenancy: createTenancyStore(db),
+    usage: (query) => queryUsage(db, query),
+    spentSince: (subject, since) => querySpentSince(db, subject, since),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -130,33 +133,4 @@ async function insertRequestLogRows(
         .execute();
     }
   });
-}
-
-async function listRequestLog(db: Kysely<StoreDatabase>, query: RequestLogQuery): Promise<RequestLogRecord[]> {
-  let select = db.selectFrom('request_log').selectAll();
-  if (query.since !== undefined) select = select.where('timestamp', '>=', query.since);
-  if (query.keyName !== undefined) select = select.where('key_name', '=', query.keyName);
-  if (query.publicModel !== undefined) select = select.where('public_model', '=', query.publicModel);
-  const rows = await select.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(clampLimit(query.limit)).execute();
-  return rows.map(fromRequestLogRow);
-}
-
-/** Rows deleted per statement when pruning. */
-export const DEFAULT_PRUNE_BATCH = 5000;
-
-async function pruneRequestLog(db: Kysely<StoreDatabase>, before: number, batchSize: number): Promise<number> {
-  const size = Math.max(1, Math.floor(batchSize));
-  let deleted = 0;
-  for (;;) {
-    const batch = db.selectFrom('request_log').select('id').where('timestamp', '<', before).limit(size);
-    const result = await db.deleteFrom('request_log').where('id', 'in', batch).executeTakeFirst();
-    const count = Number(result.numDeletedRows);
-    deleted += count;
-    if (count < size) return deleted;
-  }
-}
-
-function clampLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;
-  return Math.min(Math.max(Math.floor(limit), 1), MAX_LIST_LIMIT);
 }

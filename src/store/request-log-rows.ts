@@ -6,7 +6,7 @@ import type { RequestLogRecord } from './types.ts';
 export type RequestLogInsertRow = Insertable<RequestLogTable>;
 
 /** Columns per inserted row (for statement parameter limits). */
-export const REQUEST_LOG_INSERT_COLUMNS = 22;
+export const REQUEST_LOG_INSERT_COLUMNS = 24;
 
 /** Longest text kept in a column: several are client-chosen (a 20 MB model name must not cost 20 MB a row). */
 export const MAX_TEXT_COLUMN = MAX_CLIENT_TEXT;
@@ -24,6 +24,8 @@ export function toRequestLogRow(record: RequestLogRecord): RequestLogInsertRow {
     request_id: toText(record.requestId),
     client_request_id: toNullableText(record.clientRequestId ?? null),
     key_name: toNullableText(record.keyName),
+    key_id: toNullableText(record.keyId ?? null),
+    team: toNullableText(record.team ?? null),
     public_model: toNullableText(record.publicModel),
     provider: toNullableText(record.provider),
     upstream_model: toNullableText(record.upstreamModel),
@@ -41,7 +43,7 @@ export function toRequestLogRow(record: RequestLogRecord): RequestLogInsertRow {
     error_code: toNullableText(record.errorCode),
     fallback_models: toNullableText(record.fallbackModels, MAX_FALLBACK_MODELS),
     surface: toNullableText(record.surface ?? null),
-    cost_usd: record.costUsd == null || !Number.isFinite(record.costUsd) ? null : record.costUsd,
+    cost_micros: toNullableInteger(record.costMicros ?? null),
   };
 }
 
@@ -51,6 +53,8 @@ export function fromRequestLogRow(row: Selectable<RequestLogTable>): RequestLogR
     requestId: row.request_id,
     clientRequestId: row.client_request_id,
     keyName: row.key_name,
+    keyId: row.key_id,
+    team: row.team,
     publicModel: row.public_model,
     provider: row.provider,
     upstreamModel: row.upstream_model,
@@ -67,7 +71,7 @@ export function fromRequestLogRow(row: Selectable<RequestLogTable>): RequestLogR
     usageEstimated: Number(row.usage_estimated) === 1,
     errorCode: row.error_code,
     fallbackModels: row.fallback_models,
-    costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+    costMicros: fromNullableInteger(row.cost_micros),
     surface: row.surface,
   };
 }

@@ -15,6 +15,10 @@ export interface RequestLogRecord {
   /** The client's own `x-request-id`, when it sent a well-formed one. */
   clientRequestId: string | null;
   keyName: string | null;
+  /** The key's id (managed keys: their id; static keys: `static:<name>`). */
+  keyId: string | null;
+  /** The key's team when it has one. */
+  team: string | null;
   publicModel: string | null;
   /** Provider name from config. */
   provider: string | null;
@@ -34,8 +38,8 @@ export interface RequestLogRecord {
   cacheWriteTokens: number | null;
   reasoningTokens: number | null;
   usageEstimated: boolean;
-  /** Cost in USD, when pricing is known. */
-  costUsd: number | null;
+  /** Cost in micro-USD (integer), null when the model has no price. */
+  costMicros: number | null;
   /** The inbound API (surface wire format, e.g. `openai-chat`); null when turned away before routing. */
   surface: string | null;
   /** Stable gateway error code when the request failed. */
@@ -49,8 +53,123 @@ export interface RequestLogQuery {
   limit?: number;
   /** Only records with `timestamp >= since` (epoch ms). */
   since?: number;
+  /** Only records with `timestamp < until` (epoch ms). */
+  until?: number;
   keyName?: string;
+  keyId?: string;
+  team?: string;
   publicModel?: string;
+  status?: number;
+}
+
+export type BudgetPeriodName = 'day' | 'week' | 'month' | 'total';
+
+/** Limits a managed key or team carries; null = unlimited. */
+export interface StoredLimits {
+  rpm: number | null;
+  tpm: number | null;
+  maxConcurrent: number | null;
+  budgetMicros: number | null;
+  budgetPeriod: BudgetPeriodName | null;
+}
+
+/** A managed key as stored: only the SHA-256 of its secret (hex), never the secret. */
+export interface ManagedKeyRecord extends StoredLimits {
+  /** `key_` + random; stable across rotations. */
+  id: string;
+  name: string;
+  /** First 12 characters of the secret (`sk-llmux-xyz`), to recognise it in lists. */
+  prefix: string;
+  /** Hex SHA-256 of the secret. */
+  hash: string;
+  team: string | null;
+  models: string[];
+  /** Epoch ms; null = never. */
+  expiresAt: number | null;
+  metadata: JsonObjectValue | null;
+  createdAt: number;
+  updatedAt: number;
+  /** Epoch ms of the revocation; null while the key is live. */
+  revokedAt: number | null;
+}
+
+export interface ManagedTeamRecord extends StoredLimits {
+  /** The team's name is its id (keys refer to it). */
+  name: string;
+  models: string[];
+  metadata: JsonObjectValue | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A JSON object as stored (metadata is free JSON from the admin API). */
+export type JsonObjectValue = { [key: string]: unknown };
+
+export type ManagedKeyPatch = Partial<
+  Pick<ManagedKeyRecord, 'name' | 'team' | 'models' | 'expiresAt' | 'metadata' | 'prefix' | 'hash' | keyof StoredLimits>
+>;
+export type ManagedTeamPatch = Partial<Pick<ManagedTeamRecord, 'models' | 'metadata' | keyof StoredLimits>>;
+
+export interface PageQuery {
+  /** Default 100, capped at 1000. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface KeyListQuery extends PageQuery {
+  team?: string;
+  /** Revoked keys are listed only when asked. */
+  includeRevoked?: boolean;
+}
+
+/** Managed keys and teams (the admin API's tables). */
+export interface TenancyStore {
+  createKey(key: ManagedKeyRecord): Promise<void>;
+  getKey(id: string): Promise<ManagedKeyRecord | undefined>;
+  /** Ordered by creation, oldest first. */
+  listKeys(query: KeyListQuery): Promise<{ keys: ManagedKeyRecord[]; total: number }>;
+  /** Every key not revoked (the in-memory key cache loads them all). */
+  liveKeys(): Promise<ManagedKeyRecord[]>;
+  /** Applies the patch and bumps updatedAt; undefined when there is no such key. */
+  updateKey(id: string, patch: ManagedKeyPatch, now: number): Promise<ManagedKeyRecord | undefined>;
+  /** Sets revokedAt (once); undefined when there is no such key. */
+  revokeKey(id: string, now: number): Promise<ManagedKeyRecord | undefined>;
+  createTeam(team: ManagedTeamRecord): Promise<void>;
+  getTeam(name: string): Promise<ManagedTeamRecord | undefined>;
+  listTeams(query: PageQuery): Promise<{ teams: ManagedTeamRecord[]; total: number }>;
+  updateTeam(name: string, patch: ManagedTeamPatch, now: number): Promise<ManagedTeamRecord | undefined>;
+  /** Refused (rejects) while live keys still belong to the team. True when it existed. */
+  deleteTeam(name: string): Promise<boolean>;
+}
+
+export type UsageGroupBy = 'key' | 'team' | 'model' | 'provider' | 'day';
+
+export interface UsageQuery {
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  groupBy: UsageGroupBy;
+  keyId?: string;
+  team?: string;
+  publicModel?: string;
+}
+
+export interface UsageRow {
+  /** The group's value: key id, team, public model, provider, or the UTC day `YYYY-MM-DD`; null for rows without it. */
+  group: string | null;
+  /** For groupBy key: the key's name as logged. */
+  keyName?: string | null;
+  requests: number;
+  /** Requests answered with status ≥ 400. */
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+  costMicros: number;
+  /** Requests whose usage (hence cost) was estimated. */
+  estimated: number;
 }
 
 export interface BatchWriterStats {
@@ -79,6 +198,11 @@ export interface Store {
   readonly requestLog: RequestLogWriter;
   /** Newest first (timestamp, then insertion order). */
   listRequests(query: RequestLogQuery): Promise<RequestLogRecord[]>;
+  readonly tenancy: TenancyStore;
+  /** Aggregated request log, one row per group, ordered by the group. */
+  usage(query: UsageQuery): Promise<UsageRow[]>;
+  /** Sum of `cost_micros` of a key's (by id) or a team's rows with `timestamp >= since` (durable spend). */
+  spentSince(subject: { kind: 'key' | 'team'; id: string }, since: number): Promise<number>;
   /** A cheap query: resolves when the database answers (readiness checks). */
   ping(): Promise<void>;
   /**
@@ -120,4 +244,15 @@ export interface JournalReplayReport {
   alreadyStored: number;
   /** Lines that could not be read (a line cut short by the crash). */
   skippedLines: number;
+}
+
+/**
+ * Change notices between replicas (key revocations, router cooldowns): Redis pub/sub when replicas
+ * share Redis, in-process otherwise. Delivery is best effort; readers also refresh periodically.
+ */
+export interface ChangeBus {
+  publish(topic: string, message: string): Promise<void>;
+  /** The handler also receives this process's own messages. */
+  subscribe(topic: string, handler: (message: string) => void): Promise<void>;
+  close(): Promise<void>;
 }

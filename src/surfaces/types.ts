@@ -48,6 +48,12 @@ export interface SurfaceRequest {
   readonly stream: boolean;
   /** The client's body in the surface's wire format, forwarded by passthrough. */
   readonly wireBody: object;
+  /** Output tokens asked for at most, per choice; undefined when the request sets no limit. */
+  readonly maxOutputTokens: number | undefined;
+  /** Completions asked for (`n`); each is charged. */
+  readonly choices: number;
+  /** The prompt's tokens, estimated with `countTexts` for its texts (limits, and usage a provider never sent). */
+  estimateInputTokens(countTexts: (texts: readonly string[]) => number): number;
   /**
    * The canonical request, built on the first call (passthrough never needs it). Throws a 4xx
    * GatewayError for input only the conversion can reject (the gateway calls it before any attempt).

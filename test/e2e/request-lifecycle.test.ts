@@ -39,6 +39,9 @@ function echoSurface(canonicalBuilds: { count: number }): Surface {
         model,
         stream: false,
         wireBody: body as object,
+        maxOutputTokens: undefined,
+        choices: 1,
+        estimateInputTokens: (count) => count([prompt]),
         canonical(): ChatRequest {
           if (built) return built;
           canonicalBuilds.count++;
@@ -154,10 +157,17 @@ describe('request lifecycle: any surface', () => {
     const body = (await response.json()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, 'rate_limit_exceeded');
     assert.match(body.error.message, /over its request limit/);
-    assert.deepEqual(admitted, [
-      { surface: 'openai-chat', publicModel: 'm', stream: true, bodyBytes: admitted[0]?.bodyBytes },
-    ]);
-    assert.ok((admitted[0]?.bodyBytes ?? 0) > 0, 'the body size is known');
+    assert.equal(admitted.length, 1, 'admitted once');
+    const facts = admitted[0] as RequestFacts;
+    const { surface, publicModel, stream, maxOutputTokens, choices } = facts;
+    assert.deepEqual(
+      { surface, publicModel, stream, maxOutputTokens, choices },
+      { surface: 'openai-chat', publicModel: 'm', stream: true, maxOutputTokens: undefined, choices: 1 },
+    );
+    assert.ok((facts.bodyBytes ?? 0) > 0, 'the body size is known');
+    assert.equal(facts.requestId, response.headers.get('x-request-id'), 'the request id');
+    assert.ok(facts.inputTokens() > 0, 'the prompt estimate is there on demand');
+    assert.ok(facts.targets().length > 0, 'and the deployments it may reach');
     assert.equal(env.sim.requests.length, 0, 'no upstream call');
     const row = await logRow(env.llmux, response.headers.get('x-request-id'));
     assert.equal(row.status, 429);

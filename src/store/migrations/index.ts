@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { requestLogMigration } from './0001-request-log.ts';
 import { clientRequestIdMigration } from './0002-client-request-id.ts';
 import { surfaceAndCostMigration } from './0003-surface-and-cost.ts';
+import { tenancyMigration } from './0004-tenancy.ts';
 import type { SqlDialectName, StoreMigration } from './store-migration.ts';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.ts';
@@ -14,6 +15,7 @@ export const STORE_MIGRATIONS: ReadonlyArray<readonly [name: string, migration: 
   ['0001-request-log', requestLogMigration],
   ['0002-client-request-id', clientRequestIdMigration],
   ['0003-surface-and-cost', surfaceAndCostMigration],
+  ['0004-tenancy', tenancyMigration],
 ];
 
 export class StoreMigrationProvider implements MigrationProvider {

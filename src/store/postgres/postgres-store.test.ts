@@ -30,7 +30,7 @@ if (url === undefined) {
     const harness: StoreTestHarness = {
       open: (options) => openPostgresStore(url, { ...options, schema }),
       clear: async () => {
-        await raw.query('delete from request_log');
+        await raw.query('delete from request_log; delete from api_keys; delete from teams');
       },
       breakWrites: async () => {
         await raw.query('alter table request_log rename to request_log_broken');

@@ -19,7 +19,7 @@ registerStoreContract('sqlite', async () => {
   const harness: StoreTestHarness = {
     open: (options) => openSqliteStore(path, options),
     clear: async () => {
-      raw.exec('delete from request_log');
+      raw.exec('delete from request_log; delete from api_keys; delete from teams');
     },
     breakWrites: async () => {
       raw.exec('alter table request_log rename to request_log_broken');
@@ -48,12 +48,18 @@ test('sqlite: creates parent directories and the file on first start, in WAL mod
     assert.deepEqual(
       names.map((row) => (row as { name: string }).name).filter((name) => !name.startsWith('sqlite_')),
       [
+        'api_keys',
+        'api_keys_created_at_idx',
+        'api_keys_team_idx',
         'kysely_migration',
         'kysely_migration_lock',
         'request_log',
+        'request_log_key_id_timestamp_idx',
         'request_log_key_name_timestamp_idx',
         'request_log_request_id_idx',
+        'request_log_team_timestamp_idx',
         'request_log_timestamp_idx',
+        'teams',
       ],
     );
   } finally {

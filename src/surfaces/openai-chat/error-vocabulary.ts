@@ -25,6 +25,8 @@ const OPENAI_TYPE: Record<ErrorCode, string> = {
   payload_too_large: INVALID,
   unsupported_media_type: INVALID,
   rate_limit_exceeded: 'rate_limit_error',
+  model_not_priced: INVALID,
+  limits_unavailable: 'service_unavailable',
   context_length_exceeded: INVALID,
   content_policy_violation: INVALID,
   overloaded: 'server_error',

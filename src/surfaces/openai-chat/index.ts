@@ -3,6 +3,7 @@ import type { ChatRequest, ChatResult } from '../../core/types.ts';
 import { presentedKey } from '../../lib/credentials.ts';
 import type { OpenAIChatRequest } from '../../protocols/openai-chat.ts';
 import type { ParseContext, Surface, SurfaceRequest } from '../types.ts';
+import { estimateOpenAIChatInput } from './input-estimate/openai-chat.ts';
 import { usesLegacyFunctions } from './legacy-functions.ts';
 import { renderOpenAIError } from './render-error.ts';
 import { toOpenAIChatCompletion } from './render-response.ts';
@@ -24,6 +25,8 @@ export const openAIChatSurface: Surface = {
 class OpenAIChatRequestView implements SurfaceRequest {
   readonly model: string;
   readonly stream: boolean;
+  readonly maxOutputTokens: number | undefined;
+  readonly choices: number;
   private built: ChatRequest | undefined;
 
   constructor(
@@ -32,6 +35,12 @@ class OpenAIChatRequestView implements SurfaceRequest {
   ) {
     this.model = wireBody.model;
     this.stream = wireBody.stream === true;
+    this.maxOutputTokens = wireBody.max_completion_tokens ?? wireBody.max_tokens ?? undefined;
+    this.choices = wireBody.n ?? 1;
+  }
+
+  estimateInputTokens(count: (texts: readonly string[]) => number): number {
+    return estimateOpenAIChatInput(this.wireBody, count);
   }
 
   canonical(): ChatRequest {

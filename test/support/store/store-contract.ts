@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { JournalReplayReport, RequestLogRecord, Store, StoreOptions } from '../../../src/store/types.ts';
 import { makeEdgeCaseRecords, makeRequestLogRecord } from './store-test-records.ts';
+import { registerTenancyContract } from './tenancy-contract.ts';
+import { registerUsageContract } from './usage-contract.ts';
 
 /** What a store implementation's test file provides to the shared contract suite. */
 export interface StoreTestHarness {
   /** Opens a store on the implementation's test database (the same database every time). */
   open(options?: StoreOptions): Promise<Store>;
-  /** Deletes every request log row (run before each test). */
+  /** Deletes every request log row, managed key and team (run before each test). */
   clear(): Promise<void>;
   /** Makes request log writes fail (e.g. renames the table), keeping the data. */
   breakWrites(): Promise<void>;
@@ -222,6 +224,9 @@ export function registerStoreContract(name: string, createHarness: () => Promise
         rmSync(directory, { recursive: true, force: true });
       }
     });
+
+    registerTenancyContract(() => open());
+    registerUsageContract(() => open());
 
     test('throughput (printed, not asserted)', async (context) => {
       const store = await open();

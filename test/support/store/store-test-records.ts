@@ -7,6 +7,8 @@ export function makeRequestLogRecord(index: number, overrides: Partial<RequestLo
     requestId: `req_${index.toString().padStart(6, '0')}`,
     clientRequestId: index % 3 === 0 ? `client-${index}` : null,
     keyName: 'team-a',
+    keyId: 'key_team-a',
+    team: null,
     publicModel: 'gpt-4o-mini',
     provider: 'openai',
     upstreamModel: 'gpt-4o-mini-2024-07-18',
@@ -23,7 +25,7 @@ export function makeRequestLogRecord(index: number, overrides: Partial<RequestLo
     usageEstimated: false,
     errorCode: null,
     fallbackModels: null,
-    costUsd: null,
+    costMicros: null,
     surface: 'openai-chat',
     ...overrides,
   };
@@ -52,12 +54,15 @@ export function makeEdgeCaseRecords(): RequestLogRecord[] {
       usageEstimated: true,
       errorCode: 'upstream_timeout',
       fallbackModels: 'gpt-4o,gemini-2.5-pro',
-      costUsd: 12345.678901,
+      keyId: 'key_"🚀"',
+      team: 'équipe, with commas',
+      costMicros: 12_345_678_901_234, // beyond 32 bits: a bigint column read back as a JS number
       surface: 'anthropic-messages',
     }),
     makeRequestLogRecord(2, {
       timestamp: 0,
       keyName: null,
+      keyId: null,
       publicModel: null,
       provider: null,
       upstreamModel: null,
@@ -78,7 +83,9 @@ export function makeEdgeCaseRecords(): RequestLogRecord[] {
       errorCode: '',
       fallbackModels: '',
       clientRequestId: '',
-      costUsd: 0,
+      keyId: '',
+      team: '',
+      costMicros: 0,
     }),
   ];
 }

@@ -1,0 +1,7 @@
+import { limiterContract } from '../../../test/support/limits/limiter-contract.ts';
+import { MemoryLimiter } from './memory-limiter.ts';
+
+limiterContract({
+  name: 'MemoryLimiter',
+  create: async ({ spendSource }) => new MemoryLimiter({ spendSource }),
+});
