@@ -8,15 +8,19 @@
  * BENCH_REPEATS (3), BENCH_WARMUP_SECONDS (0.3), BENCH_LOADGEN (wrk | node; wrk when installed),
  * BENCH_TTFT_SAMPLES (100), BENCH_GAP_MS (5), BENCH_SSE_MODE (burst | events), BENCH_ONLY
  * (regexp over "route/mode/cN target"), BENCH_OUT (bench/RESULTS.md), BENCH_LLMUX (dist, the default: the
- * compiled build `npm start` runs, rebuilt first; src: the sources through tsx, as `node bin/llmux.js serve`).
+ * compiled build `npm start` runs, rebuilt first; src: the sources through tsx, as `node bin/llmux.js serve`),
+ * BENCH_REDIS_URL (redis://127.0.0.1:6379/9: the limited-key Redis rows; emptied with FLUSHDB at start).
  * Benchmarks are not tests: nothing here fails on numbers.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import { BENCH_REDIS_URL, limitedKeySpendNotes, startLimitedTargets } from './lib/limited.ts';
 import { type LoadGenerator, nodeLoadgen, warmUp, wrk, wrkVersion } from './lib/load.ts';
 import {
+  isLlmux,
+  LIMITED_KEY_LIMITS,
   type Mode,
   type Route,
   requestFor,
@@ -116,10 +120,16 @@ async function main(): Promise<void> {
   }
   if (portkey.status === 'fulfilled') targets.portkey = portkey.value;
   else notes.push(`Portkey did not start: ${String(portkey.reason).slice(0, 800)}`);
+  Object.assign(targets, await startLimitedTargets(
+      llmux.status === 'fulfilled' ? llmux.value : undefined,
+      upstream.port,
+      LLMUX_ENTRY,
+      notes,
+    ));
 
   await sleep(1000);
   const idleRssMb: Partial<Record<TargetId, number>> = {};
-  for (const id of ['bare', 'llmux', 'portkey'] as const) {
+  for (const id of ['bare', 'llmux', 'llmux-redis', 'portkey'] as const) {
     const running = targets[id];
     if (running) idleRssMb[id] = memory(running.child.pid).rssMb;
   }
@@ -133,7 +143,7 @@ async function main(): Promise<void> {
       const k = pairKey(target, s.route, s.mode);
       if (usable.has(k)) continue;
       const running = targets[target];
-      if (!running || (target === 'llmux' && !llmuxRoutes.has(s.route))) {
+      if (!running || (isLlmux(target) && !llmuxRoutes.has(s.route))) {
         usable.set(k, false);
         continue;
       }
@@ -241,12 +251,14 @@ async function main(): Promise<void> {
 
   const elapsed = Math.round((Date.now() - started) / 1000);
   const loadAtEnd = loadavg();
-  for (const target of ['bare', 'llmux', 'portkey'] as const) {
+  for (const target of ['bare', 'llmux', 'llmux-redis', 'portkey'] as const) {
     if (targets[target] && !peakResettable.has(target) && runs.some((r) => r.target === target)) {
       notes.push(`${TARGET_LABELS[target]}: /proc/PID/clear_refs not writable, peak RSS is the process lifetime peak.`);
     }
   }
-  for (const target of ['bare', 'llmux', 'portkey'] as const) await targets[target]?.child.stop();
+  if (runs.some((r) => r.target === 'llmux-limited' || r.target === 'llmux-redis'))
+    notes.push(...(await limitedKeySpendNotes(targets)));
+  for (const target of ['bare', 'llmux', 'llmux-redis', 'portkey'] as const) await targets[target]?.child.stop();
   await upstream.child.stop();
 
   const command = [
@@ -259,6 +271,7 @@ async function main(): Promise<void> {
       'BENCH_WARMUP_SECONDS',
       'BENCH_TTFT_SAMPLES',
       'BENCH_LLMUX',
+      'BENCH_REDIS_URL',
     ]
       .filter((name) => process.env[name] !== undefined)
       .map((name) => `${name}=${process.env[name]}`),
@@ -305,6 +318,12 @@ async function main(): Promise<void> {
     `- llmux: \`node ${LLMUX_ENTRY === 'dist' ? 'dist/cli/main.js' : 'bin/llmux.js'} serve --config <generated yaml> --port P\` with \`logging.level: warn\`, a temporary SQLite`,
     '  store (the request log is written, batched, as in production), providers openai-compatible / anthropic / gemini',
     '  pointing at the fake upstream, one static key.',
+    `- Limited key (issue 9): a second static key with rpm ${LIMITED_KEY_LIMITS.rpm}, tpm ${LIMITED_KEY_LIMITS.tpm} and a budget`,
+    `  of $${LIMITED_KEY_LIMITS.budget.usd} per ${LIMITED_KEY_LIMITS.budget.period}, so high that nothing is refused: its rows measure the cost of checking`,
+    '  (admit before the upstream call, settle after). "In-process" is the same llmux process as the plain rows (the',
+    `  in-process limiter); "Redis" is a second llmux process with \`redis: ${BENCH_REDIS_URL}\` (a database of its own,`,
+    '  FLUSHDB at start; BENCH_REDIS_URL), same config otherwise. Prices of the bench models are set with',
+    '  `pricing.models` overrides (list prices) so the budget prices every request.',
     '- Portkey: `@portkey-ai/gateway@1.15.2` installed by the bench into `bench/.portkey` (npm, isolated, with',
     '  `@hono/node-server` overridden to 1.14.1), started as its package does on Node (`build/start-server.js --port=P',
     '  --headless`), routed with `x-portkey-provider` + `x-portkey-custom-host` headers.',

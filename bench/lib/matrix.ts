@@ -2,14 +2,23 @@
 
 export type Route = 'openai' | 'anthropic' | 'gemini';
 export type Mode = 'json' | 'sse';
-export type TargetId = 'direct' | 'bare' | 'llmux' | 'portkey';
+/**
+ * `llmux-limited`: the llmux process of `llmux`, called with a key that has rpm + tpm + budget;
+ * `llmux-redis`: a second llmux process with the same key and its limits on Redis.
+ */
+export type TargetId = 'direct' | 'bare' | 'llmux' | 'llmux-limited' | 'llmux-redis' | 'portkey';
 
 export const TARGET_LABELS: Record<TargetId, string> = {
   direct: 'upstream direct',
   bare: 'bare proxy',
   llmux: 'llmux',
+  'llmux-limited': 'llmux, limited key (in-process)',
+  'llmux-redis': 'llmux, limited key (Redis)',
   portkey: 'Portkey 1.15.2',
 };
+
+export const LIMITED_TARGETS = ['llmux-limited', 'llmux-redis'] as const;
+export const isLlmux = (target: TargetId) => target === 'llmux' || target === 'llmux-limited' || target === 'llmux-redis';
 
 export const ROUTE_LABELS: Record<Route, string> = {
   openai: 'passthrough (OpenAI → OpenAI-compatible)',
@@ -29,13 +38,14 @@ export interface Scenario {
  * request at 32 (and at 1 for passthrough). Direct and the bare proxy speak the upstream's own protocol on translated routes (they cannot
  * translate): direct is the latency baseline at 1 connection, the bare proxy carrying the same
  * upstream bytes is the CPU floor at 32. Kept to what the targets need so a default run stays near
- * 6 minutes (BENCH_ONLY narrows it further).
+ * 6 minutes (BENCH_ONLY narrows it further). The limited-key rows (issue 9) are on passthrough only: what
+ * limits cost does not depend on the route.
  */
 export const SCENARIOS: Scenario[] = [
-  { route: 'openai', mode: 'json', connections: 1, targets: ['direct', 'bare', 'llmux', 'portkey'] },
-  { route: 'openai', mode: 'sse', connections: 1, targets: ['direct', 'bare', 'llmux', 'portkey'] },
-  { route: 'openai', mode: 'json', connections: 32, targets: ['bare', 'llmux', 'portkey'] },
-  { route: 'openai', mode: 'sse', connections: 32, targets: ['bare', 'llmux', 'portkey'] },
+  { route: 'openai', mode: 'json', connections: 1, targets: ['direct', 'bare', 'llmux', ...LIMITED_TARGETS, 'portkey'] },
+  { route: 'openai', mode: 'sse', connections: 1, targets: ['direct', 'bare', 'llmux', ...LIMITED_TARGETS, 'portkey'] },
+  { route: 'openai', mode: 'json', connections: 32, targets: ['bare', 'llmux', ...LIMITED_TARGETS, 'portkey'] },
+  { route: 'openai', mode: 'sse', connections: 32, targets: ['bare', 'llmux', ...LIMITED_TARGETS, 'portkey'] },
   { route: 'anthropic', mode: 'json', connections: 1, targets: ['direct', 'llmux'] },
   { route: 'anthropic', mode: 'sse', connections: 1, targets: ['direct', 'llmux'] },
   { route: 'anthropic', mode: 'json', connections: 32, targets: ['bare', 'llmux', 'portkey'] },
@@ -60,6 +70,18 @@ export const UPSTREAM_MODELS: Record<Route, string> = {
 };
 
 export const LLMUX_KEY = 'sk-llmux-bench';
+/** The key of the limited rows: limits so high nothing is refused, so the rows measure the cost of checking them. */
+export const LLMUX_LIMITED_KEY = 'sk-llmux-bench-limited';
+export const LIMITED_KEY_LIMITS = { rpm: 100_000_000, tpm: 10_000_000_000, budget: { usd: 1_000_000, period: 'month' } };
+/**
+ * Prices of UPSTREAM_MODELS (USD per 1M tokens, list prices), set as `pricing.models` overrides for the model
+ * and its `-gap` variant, which no price table knows: so the budget really prices every request.
+ */
+export const BENCH_PRICES: Record<Route, { input: number; output: number }> = {
+  openai: { input: 0.1, output: 0.4 },
+  anthropic: { input: 3, output: 15 },
+  gemini: { input: 0.3, output: 2.5 },
+};
 export const UPSTREAM_KEY = 'sk-upstream-bench';
 
 const SYSTEM =
@@ -140,8 +162,8 @@ export function requestFor(
   const model = UPSTREAM_MODELS[route] + (gap ? '-gap' : '');
   if (target === 'direct' || target === 'bare') return nativeRequest(route, mode, model);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (target === 'llmux') {
-    headers.authorization = `Bearer ${LLMUX_KEY}`;
+  if (isLlmux(target)) {
+    headers.authorization = `Bearer ${target === 'llmux' ? LLMUX_KEY : LLMUX_LIMITED_KEY}`;
   } else {
     headers.authorization = `Bearer ${UPSTREAM_KEY}`;
     headers['x-portkey-provider'] = PORTKEY_PROVIDER[route];

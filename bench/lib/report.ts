@@ -47,48 +47,6 @@ export interface ReportInput {
   method: string[];
 }
 
-const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-const fmtSigned = (value: number) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(0)}` : '—');
-const fmtRatio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
-
-class Index {
-  readonly #byKey = new Map<string, RunRecord[]>();
-
-  constructor(runs: RunRecord[]) {
-    for (const run of runs) {
-      const key = `${run.scenario}|${run.target}`;
-      const list = this.#byKey.get(key) ?? [];
-      list.push(run);
-      this.#byKey.set(key, list);
-    }
-  }
-
-  runs(scenario: string, target: TargetId): RunRecord[] {
-    return this.#byKey.get(`${scenario}|${target}`) ?? [];
-  }
-
-  /** Median over repeats of a per-repeat pairing of two targets' runs (same scenario or not). */
-  paired(
-    a: { scenario: string; target: TargetId },
-    b: { scenario: string; target: TargetId },
-    combine: (x: RunRecord, y: RunRecord) => number,
-  ): number {
-    const others = new Map(this.runs(b.scenario, b.target).map((run) => [run.repeat, run]));
-    const values: number[] = [];
-    for (const run of this.runs(a.scenario, a.target)) {
-      const other = others.get(run.repeat);
-      if (other) values.push(combine(run, other));
-    }
-    return median(values);
-  }
-
-  med(scenario: string, target: TargetId, pick: (run: RunRecord) => number): number {
-    return median(this.runs(scenario, target).map(pick));
-  }
-}
-
-const cpuRatio = (x: RunRecord, y: RunRecord) => x.cpuUsPerReq / y.cpuUsPerReq;
-const rpsRatio = (x: RunRecord, y: RunRecord) => x.rps / y.rps;
 
 function key(route: Route, mode: Mode, connections: number): string {
   return scenarioKey({ route, mode, connections });
@@ -131,17 +89,6 @@ function scenarioTable(index: Index, scenarios: Scenario[]): string[] {
   return out;
 }
 
-interface Check {
-  what: string;
-  value: number;
-  unit: 'ratio' | 'us' | 'mb';
-  target: string;
-  met: boolean | undefined;
-}
-
-function check(what: string, value: number, unit: Check['unit'], target: string, ok: (v: number) => boolean): Check {
-  return { what, value, unit, target, met: Number.isFinite(value) ? ok(value) : undefined };
-}
 
 export function buildReport(input: ReportInput): string {
   const index = new Index(input.runs);

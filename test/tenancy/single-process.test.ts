@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { createApp, type LlmuxApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import { openAIAnswer, openAIChunk } from '../support/openai-steps.ts';
+import { delayed } from '../support/simulator-steps.ts';
 import { type Simulator, startUpstreamSimulator } from '../support/upstream-simulator.ts';
 import { ADMIN_KEY, admin, budgetHolds, chat, revocationSpreads, rpmBurstHolds, USER } from './scenarios.ts';
 
@@ -29,13 +30,17 @@ describe('tenancy on one process (SQLite, in-process limits)', () => {
     sim = await startUpstreamSimulator({ default: openAIAnswer('hi', { prompt_tokens: 5, completion_tokens: 3 }) });
     dataDir = mkdtempSync(join(tmpdir(), 'llmux-tenancy-'));
     const yaml = `
-server: { adminKey: ${ADMIN_KEY} }
+# 200 requests at once from one test address: no per-address cap on connections not yet authenticated.
+server: { adminKey: ${ADMIN_KEY}, maxUnauthenticatedPerIp: 0 }
 store: { sqlite: ${JSON.stringify(join(dataDir, 'llmux.db'))}, flushIntervalMs: 50 }
 providers:
   sim: { type: openai-compatible, baseUrl: "${sim.url}/v1" }
 models:
   - { name: smart, deployments: [{ provider: sim, model: up-smart }] }
   - { name: unpriced, deployments: [{ provider: sim, model: up-nobody-prices-this }] }
+  - name: thrifty
+    strategy: cost
+    deployments: [{ provider: sim, model: gpt-4o }, { provider: sim, model: gpt-4.1-nano }, { provider: sim, model: gpt-4.1 }]
 pricing:
   unpriced: deny
   models:
@@ -111,6 +116,56 @@ keys:
     assert.equal(refused.json.error.code, 'model_not_priced', 'model_not_priced');
     assert.equal(refused.json.error.param, 'model', 'names the model field');
     assert.equal((await chat(url, PLAIN_KEY, { model: 'unpriced', messages: USER })).status, 200, 'no budget: served');
+  });
+
+  it('tpm: the estimate is reserved at admission and shown in x-ratelimit-*-tokens; a request larger than the limit is refused for good', async () => {
+    const key = await createKey({ name: 'tokens', tpm: 1000 });
+    const served = await chat(url, key.secret, { model: 'smart', messages: USER, max_tokens: 100 });
+    assert.equal(served.status, 200, 'served');
+    assert.equal(served.headers.get('x-ratelimit-limit-tokens'), '1000', 'x-ratelimit-limit-tokens');
+    const remaining = Number(served.headers.get('x-ratelimit-remaining-tokens'));
+    assert.ok(remaining < 900 && remaining > 800, `prompt + max_tokens reserved (${remaining} left)`);
+    const huge = await chat(url, key.secret, { model: 'smart', messages: USER, max_tokens: 5000 });
+    assert.equal(huge.status, 429, 'refused');
+    assert.match(
+      huge.json.error.message,
+      /1000 tokens per minute.*needs more tokens than the limit/,
+      huge.json.error.message,
+    );
+    assert.equal(huge.headers.get('x-should-retry'), 'false', 'waiting would not help');
+  });
+
+  it('maxConcurrent 2: of 5 slow requests at once, 2 are served and 3 refused naming concurrency', async () => {
+    const key = await createKey({ name: 'narrow', maxConcurrent: 2 });
+    for (let i = 0; i < 5; i++)
+      sim.enqueue(delayed(300, openAIAnswer('slow', { prompt_tokens: 5, completion_tokens: 3 })));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => chat(url, key.secret)));
+    sim.reset();
+    sim.setDefault(openAIAnswer('hi', { prompt_tokens: 5, completion_tokens: 3 }));
+    assert.equal(answers.filter((answer) => answer.status === 200).length, 2, 'two in flight at most');
+    for (const refused of answers.filter((answer) => answer.status !== 200)) {
+      assert.equal(refused.status, 429, 'refused with 429');
+      assert.match(refused.json.error.message, /2 concurrent requests/, refused.json.error.message);
+    }
+    assert.equal((await chat(url, key.secret)).status, 200, 'slots are released when the requests end');
+  });
+
+  it("a team's rpm applies to the sum of its keys", async () => {
+    const team = await admin(url, 'POST', '/admin/teams', { name: 'squad', rpm: 5 });
+    assert.equal(team.status, 201, `team created (${JSON.stringify(team.json)})`);
+    const one = await createKey({ name: 'squad-1', team: 'squad' });
+    const two = await createKey({ name: 'squad-2', team: 'squad' });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => chat(url, (i % 2 ? one : two).secret)));
+    assert.equal(answers.filter((answer) => answer.status === 200).length, 5, 'five for the team in all');
+    const refused = answers.find((answer) => answer.status === 429);
+    assert.match(refused?.json.error.message ?? '', /team 'squad'/, 'the refusal names the team');
+  });
+
+  it('the cost strategy sends a request to the cheapest deployment by the price table', async () => {
+    sim.requests.length = 0;
+    const answer = await chat(url, PLAIN_KEY, { model: 'thrifty', messages: USER });
+    assert.equal(answer.status, 200, 'served');
+    assert.equal(answer.headers.get('x-llmux-model'), 'gpt-4.1-nano', 'the cheapest deployment (gpt-4.1-nano)');
   });
 
   it('GET /v1/key shows the calling key its budget, spend and reset', async () => {
