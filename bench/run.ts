@@ -120,12 +120,15 @@ async function main(): Promise<void> {
   }
   if (portkey.status === 'fulfilled') targets.portkey = portkey.value;
   else notes.push(`Portkey did not start: ${String(portkey.reason).slice(0, 800)}`);
-  Object.assign(targets, await startLimitedTargets(
+  Object.assign(
+    targets,
+    await startLimitedTargets(
       llmux.status === 'fulfilled' ? llmux.value : undefined,
       upstream.port,
       LLMUX_ENTRY,
       notes,
-    ));
+    ),
+  );
 
   await sleep(1000);
   const idleRssMb: Partial<Record<TargetId, number>> = {};

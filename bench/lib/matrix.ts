@@ -18,7 +18,8 @@ export const TARGET_LABELS: Record<TargetId, string> = {
 };
 
 export const LIMITED_TARGETS = ['llmux-limited', 'llmux-redis'] as const;
-export const isLlmux = (target: TargetId) => target === 'llmux' || target === 'llmux-limited' || target === 'llmux-redis';
+export const isLlmux = (target: TargetId) =>
+  target === 'llmux' || target === 'llmux-limited' || target === 'llmux-redis';
 
 export const ROUTE_LABELS: Record<Route, string> = {
   openai: 'passthrough (OpenAI → OpenAI-compatible)',
@@ -42,7 +43,12 @@ export interface Scenario {
  * limits cost does not depend on the route.
  */
 export const SCENARIOS: Scenario[] = [
-  { route: 'openai', mode: 'json', connections: 1, targets: ['direct', 'bare', 'llmux', ...LIMITED_TARGETS, 'portkey'] },
+  {
+    route: 'openai',
+    mode: 'json',
+    connections: 1,
+    targets: ['direct', 'bare', 'llmux', ...LIMITED_TARGETS, 'portkey'],
+  },
   { route: 'openai', mode: 'sse', connections: 1, targets: ['direct', 'bare', 'llmux', ...LIMITED_TARGETS, 'portkey'] },
   { route: 'openai', mode: 'json', connections: 32, targets: ['bare', 'llmux', ...LIMITED_TARGETS, 'portkey'] },
   { route: 'openai', mode: 'sse', connections: 32, targets: ['bare', 'llmux', ...LIMITED_TARGETS, 'portkey'] },
@@ -72,7 +78,11 @@ export const UPSTREAM_MODELS: Record<Route, string> = {
 export const LLMUX_KEY = 'sk-llmux-bench';
 /** The key of the limited rows: limits so high nothing is refused, so the rows measure the cost of checking them. */
 export const LLMUX_LIMITED_KEY = 'sk-llmux-bench-limited';
-export const LIMITED_KEY_LIMITS = { rpm: 100_000_000, tpm: 10_000_000_000, budget: { usd: 1_000_000, period: 'month' } };
+export const LIMITED_KEY_LIMITS = {
+  rpm: 100_000_000,
+  tpm: 10_000_000_000,
+  budget: { usd: 1_000_000, period: 'month' },
+};
 /**
  * Prices of UPSTREAM_MODELS (USD per 1M tokens, list prices), set as `pricing.models` overrides for the model
  * and its `-gap` variant, which no price table knows: so the budget really prices every request.

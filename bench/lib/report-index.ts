@@ -1,10 +1,11 @@
 /** What the report's sections share: runs indexed by scenario and target, paired ratios, checks, number formats. */
-import type { RunRecord } from './report.ts';
 import type { TargetId } from './matrix.ts';
+import type { RunRecord } from './report.ts';
 import { median } from './stats.ts';
 
 export const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-export const fmtSigned = (value: number) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(0)}` : '—');
+export const fmtSigned = (value: number) =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(0)}` : '—';
 export const fmtRatio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
 
 export class Index {
@@ -54,6 +55,12 @@ export interface Check {
   met: boolean | undefined;
 }
 
-export function check(what: string, value: number, unit: Check['unit'], target: string, ok: (v: number) => boolean): Check {
+export function check(
+  what: string,
+  value: number,
+  unit: Check['unit'],
+  target: string,
+  ok: (v: number) => boolean,
+): Check {
   return { what, value, unit, target, met: Number.isFinite(value) ? ok(value) : undefined };
 }

@@ -13,6 +13,8 @@ import {
   type TargetId,
   TTFT_PROBES,
 } from './matrix.ts';
+import { type Check, check, cpuRatio, fmt, fmtRatio, fmtSigned, Index, rpsRatio } from './report-index.ts';
+import { limitsChecks, limitsSection } from './report-limits.ts';
 import { median, minMax } from './stats.ts';
 
 export interface RunRecord {
@@ -46,7 +48,6 @@ export interface ReportInput {
   header: string[];
   method: string[];
 }
-
 
 function key(route: Route, mode: Mode, connections: number): string {
   return scenarioKey({ route, mode, connections });
@@ -88,7 +89,6 @@ function scenarioTable(index: Index, scenarios: Scenario[]): string[] {
   }
   return out;
 }
-
 
 export function buildReport(input: ReportInput): string {
   const index = new Index(input.runs);
@@ -237,6 +237,8 @@ export function buildReport(input: ReportInput): string {
     );
   }
 
+  checks.push(...limitsChecks(index));
+
   const lines: string[] = [...input.header, '', '## Targets', ''];
   lines.push('| ratio | value | target | met |', '|---|---:|---|---|');
   for (const c of checks) {
@@ -252,6 +254,7 @@ export function buildReport(input: ReportInput): string {
     if (table.length <= 2) continue;
     lines.push('', `## ${ROUTE_LABELS[route]}`, '', ...table);
   }
+  lines.push(...limitsSection(index));
 
   if (input.ttft.length > 0) {
     lines.push(
@@ -287,8 +290,11 @@ export function buildReport(input: ReportInput): string {
     '| target | idle RSS after startup MB | peak RSS MB (VmHWM, max over scenarios) |',
     '|---|---:|---:|',
   );
-  for (const target of ['bare', 'llmux', 'portkey'] as const) {
-    const peaks = input.runs.filter((r) => r.target === target).map((r) => r.peakMb);
+  for (const target of ['bare', 'llmux', 'llmux-redis', 'portkey'] as const) {
+    // The in-process limited-key rows run in the plain llmux process.
+    const peaks = input.runs
+      .filter((r) => r.target === target || (target === 'llmux' && r.target === 'llmux-limited'))
+      .map((r) => r.peakMb);
     if (input.idleRssMb[target] === undefined && peaks.length === 0) continue;
     lines.push(
       `| ${TARGET_LABELS[target]} | ${fmt(input.idleRssMb[target] ?? Number.NaN, 1)} | ${fmt(minMax(peaks)[1], 1)} |`,

@@ -94,7 +94,8 @@ function llmuxConfig(
 /** Empties the bench's own Redis database; refuses a URL without a database number (that would be db 0). */
 export async function flushRedisDb(url: string): Promise<void> {
   const db = /^\/(\d+)$/.exec(new URL(url).pathname)?.[1];
-  if (db === undefined || db === '0') throw new Error(`BENCH_REDIS_URL must name a dedicated database (…/N, N > 0): ${url}`);
+  if (db === undefined || db === '0')
+    throw new Error(`BENCH_REDIS_URL must name a dedicated database (…/N, N > 0): ${url}`);
   const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
   client.on('error', () => {}); // the failed connect() rejects with the error
   await client.connect();

@@ -3,7 +3,7 @@ import type { ChatResult, StreamEvent } from '../core/types.ts';
 /** Text kept for an exact count; past it, characters are counted and converted at about 4 per token. */
 const MAX_KEPT_CHARS = 64 * 1024;
 /** Passthrough bytes kept to decode later; past it, the decoded count is scaled by the bytes seen. */
-const MAX_KEPT_BYTES = 1024 * 1024;
+const MAX_KEPT_BYTES = 256 * 1024;
 const CHARS_PER_TOKEN = 4;
 
 /** Turns kept upstream bytes into the output text they carry (the adapter's own parser). */
