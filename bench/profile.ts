@@ -5,7 +5,8 @@
  *
  *   node --import tsx bench/profile.ts [route/mode/cN]      e.g. openai/sse/c32 (default), anthropic/json/c32
  *
- * Environment: PROFILE_SECONDS (10), PROFILE_OUT (bench/profiles/<route>-<mode>-c<N>.md), BENCH_LOADGEN (wrk | node).
+ * Environment: PROFILE_SECONDS (10), PROFILE_OUT (bench/profiles/<route>-<mode>-c<N>[-limited].md), BENCH_LOADGEN
+ * (wrk | node), PROFILE_KEY (plain | limited: the bench's key with rpm + tpm + budget, limits in-process).
  */
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,10 @@ const route = match[1] as Route;
 const mode = match[2] as Mode;
 const connections = Number(match[3]);
 const seconds = Number(process.env.PROFILE_SECONDS ?? 10);
-const out = process.env.PROFILE_OUT ?? join(REPO, 'bench', 'profiles', `${route}-${mode}-c${connections}.md`);
+const limited = process.env.PROFILE_KEY === 'limited';
+const out =
+  process.env.PROFILE_OUT ??
+  join(REPO, 'bench', 'profiles', `${route}-${mode}-c${connections}${limited ? '-limited' : ''}.md`);
 
 process.on('exit', killAllChildrenSync);
 
@@ -48,7 +52,11 @@ if (!llmux.routes.includes(route)) {
   console.error(`llmux has no ${route} route yet: ${llmux.notes.join(' ')}`);
   process.exit(1);
 }
-const spec = { port: llmux.port, request: requestFor('llmux', route, mode, upstream.port), connections };
+const spec = {
+  port: llmux.port,
+  request: requestFor(limited ? 'llmux-limited' : 'llmux', route, mode, upstream.port),
+  connections,
+};
 await warmUp({ ...spec, seconds: 3 });
 const cpu0 = cpuMicros(llmux.child.pid);
 const startUs = Number(process.hrtime.bigint() / 1000n);
@@ -75,9 +83,9 @@ if (summary.totalMs < seconds * 500) {
 }
 const pct = (value: number) => `${value.toFixed(1)}%`;
 const lines = [
-  `# llmux CPU profile: ${scenario}`,
+  `# llmux CPU profile: ${scenario}${limited ? ', limited key (rpm + tpm + budget, in-process)' : ''}`,
   '',
-  `\`node --import tsx bench/profile.ts ${scenario}\` on ${new Date().toISOString()}, Node ${process.version}: ` +
+  `\`${limited ? 'PROFILE_KEY=limited ' : ''}node --import tsx bench/profile.ts ${scenario}\` on ${new Date().toISOString()}, Node ${process.version}: ` +
     `${result.requests} requests in ${result.seconds.toFixed(1)} s with ${loadgen.name} (${result.rps.toFixed(0)} req/s, ` +
     `${cpuPerReq.toFixed(0)} µs CPU/req while profiling at 250 µs sampling, which adds overhead).`,
   `Profile: ${join(profileDir, file)}; ${(summary.totalMs / 1000).toFixed(1)} s of samples ${windowNote}, ` +

@@ -63,6 +63,7 @@ const LLMUX_ENTRY = process.env.BENCH_LLMUX === 'src' ? 'src' : 'dist';
 const secondsFor = (connections: number) => Math.max(1, Math.round(connections === 1 ? SECONDS * 0.4 : SECONDS));
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const LABEL_WIDTH = Math.max(...Object.values(TARGET_LABELS).map((label) => label.length));
 
 process.on('exit', killAllChildrenSync);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
         };
         runs.push(record);
         log(
-          `[${repeat + 1}/${REPEATS}] ${scenarioKey(s).padEnd(18)} ${TARGET_LABELS[target].padEnd(16)} ` +
+          `[${repeat + 1}/${REPEATS}] ${scenarioKey(s).padEnd(18)} ${TARGET_LABELS[target].padEnd(LABEL_WIDTH)} ` +
             `${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Us.toFixed(0).padStart(5)} µs  p99 ${result.p99Us.toFixed(0).padStart(6)} µs` +
             `${Number.isFinite(record.cpuUsPerReq) ? `  CPU ${record.cpuUsPerReq.toFixed(0).padStart(5)} µs/req` : ''}` +
             `${result.errors > 0 ? `  errors ${result.errors}` : ''}`,
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
         }
         ttft.push({ route, target, repeat, p50Us: r.p50Us, p90Us: r.p90Us });
         log(
-          `[${repeat + 1}/${REPEATS}] ${`${route}/ttft`.padEnd(18)} ${TARGET_LABELS[target].padEnd(16)} TTFT p50 ${r.p50Us.toFixed(0)} µs`,
+          `[${repeat + 1}/${REPEATS}] ${`${route}/ttft`.padEnd(18)} ${TARGET_LABELS[target].padEnd(LABEL_WIDTH)} TTFT p50 ${r.p50Us.toFixed(0)} µs`,
         );
       }
     }
@@ -320,7 +321,7 @@ async function main(): Promise<void> {
     '  request streamed in and the response body written through chunk by chunk. The floor: no parsing, no auth, no logs.',
     `- llmux: \`node ${LLMUX_ENTRY === 'dist' ? 'dist/cli/main.js' : 'bin/llmux.js'} serve --config <generated yaml> --port P\` with \`logging.level: warn\`, a temporary SQLite`,
     '  store (the request log is written, batched, as in production), providers openai-compatible / anthropic / gemini',
-    '  pointing at the fake upstream, one static key.',
+    '  pointing at the fake upstream, one static key (and the limited key below).',
     `- Limited key (issue 9): a second static key with rpm ${LIMITED_KEY_LIMITS.rpm}, tpm ${LIMITED_KEY_LIMITS.tpm} and a budget`,
     `  of $${LIMITED_KEY_LIMITS.budget.usd} per ${LIMITED_KEY_LIMITS.budget.period}, so high that nothing is refused: its rows measure the cost of checking`,
     '  (admit before the upstream call, settle after). "In-process" is the same llmux process as the plain rows (the',

@@ -4,6 +4,7 @@ import type { RequestLogRecord } from '../store/types.ts';
 import type { Admission, RequestFacts, RequestPolicy } from './admission.ts';
 import type { ApiKeyEntry } from './key-store.ts';
 import { limitSubjects } from './limit-subjects.ts';
+import { budgetPeriodStarts, ticketOf } from './limits/subjects.ts';
 import { type AdmitOutcome, type Limiter, LimiterUnavailable, type LimitSubject } from './limits/types.ts';
 import type { ModelPrice, PriceBook, PricedTarget } from './pricing/types.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
@@ -58,7 +59,7 @@ export class TenancyPolicy implements RequestPolicy {
         now: this.now(),
       });
     } catch (error) {
-      return this.storeUnavailable(error, key, facts);
+      return this.storeUnavailable(error, key, facts, subjects);
     }
     const headers = rateLimitHeaders(outcome.requests, outcome.tokens);
     if (!outcome.admitted) throw refusal(outcome, headers);
@@ -117,7 +118,12 @@ export class TenancyPolicy implements RequestPolicy {
     });
   }
 
-  private storeUnavailable(error: unknown, key: ApiKeyEntry | undefined, facts: RequestFacts): Admission {
+  private storeUnavailable(
+    error: unknown,
+    key: ApiKeyEntry | undefined,
+    facts: RequestFacts,
+    subjects: LimitSubject[],
+  ): Admission {
     if (!(error instanceof LimiterUnavailable)) throw error;
     const now = this.now();
     if (now - this.lastStoreErrorLog >= STORE_ERROR_LOG_EVERY_MS) {
@@ -136,7 +142,13 @@ export class TenancyPolicy implements RequestPolicy {
         { retryAfterMs: 1000 },
       );
     }
-    return { key, facts, ticket: undefined, headers: undefined };
+    // Nothing was taken; settling this empty ticket still charges the request's real cost and
+    // tokens, if the store is back by then, so that serving through an outage is not free.
+    const ticket = ticketOf(
+      { requestId: facts.requestId, subjects, tokens: 0, costMicros: 0 },
+      budgetPeriodStarts(subjects, now),
+    );
+    return { key, facts, ticket, headers: undefined };
   }
 }
 

@@ -105,6 +105,24 @@ test('Postgres unreachable: one line naming store.postgres, without the password
   assert.doesNotMatch(result.stderr, /hunter2/, 'the password is not printed');
 });
 
+test('Redis unreachable: one line naming redis, without the password, exit 1', async () => {
+  const closed = await listeningServer();
+  const port = (closed.address() as { port: number }).port;
+  closed.close();
+  await once(closed, 'close');
+  const config = writeConfig(
+    'redis.yaml',
+    `${sqlite('redis.db')}redis: "redis://:hunter3-secret@127.0.0.1:${port}/0"\n${SIM}${testKey}`,
+  );
+  const result = await runServe(['--config', config, '--port', '0']);
+  assertOneSentence(
+    result,
+    1,
+    /^cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 within 5000 ms.*change redis\)$/,
+  );
+  assert.doesNotMatch(result.stderr, /hunter3/, 'the password is not printed');
+});
+
 test('a SQLite path that cannot be created: one line naming store.sqlite, exit 1', async () => {
   const file = join(dir, 'a-file');
   writeFileSync(file, 'not a directory');

@@ -59,6 +59,8 @@ else {
 server: { adminKey: ${ADMIN_KEY}, maxUnauthenticatedPerIp: 0 }
 store: { postgres: ${JSON.stringify(store)}, flushIntervalMs: 100, journal: false }
 redis: ${JSON.stringify(redisUrl)}
+# Exactness, not outages, is tested here: a loaded CI machine must not turn slow Redis calls into "open" admissions.
+limits: { redisTimeoutMs: 5000 }
 providers:
   good: { type: openai-compatible, baseUrl: "${good.url}/v1" }
   bad: { type: openai-compatible, baseUrl: "${bad.url}/v1" }

@@ -1,4 +1,5 @@
 import { createClient, type RedisClientType } from 'redis';
+import { StartupError } from '../../lib/startup-error.ts';
 
 export type RedisClient = RedisClientType;
 
@@ -36,7 +37,8 @@ export async function connectRedis(url: string, options: RedisConnectOptions): P
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const reason = lastError === undefined ? '' : `: ${lastError.message}`;
-      reject(new Error(`cannot reach Redis at ${withoutPassword(url)} within ${connectTimeoutMs} ms${reason}`));
+      const message = `cannot reach Redis at ${withoutPassword(url)} within ${connectTimeoutMs} ms${reason} (start it, or change redis)`;
+      reject(new StartupError(message));
     }, connectTimeoutMs);
   });
   try {
