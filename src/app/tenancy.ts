@@ -2,12 +2,10 @@ import type { Logger } from 'pino';
 import type { LlmuxConfig } from '../config/index.ts';
 import { KeyDirectory } from '../policy/key-directory.ts';
 import { MemoryLimiter } from '../policy/limits/memory-limiter.ts';
-import { RedisLimiter } from '../policy/limits/redis-limiter.ts';
 import type { Limiter } from '../policy/limits/types.ts';
 import { SharedCooldowns } from '../routing/shared-cooldowns.ts';
 import { LocalBus } from '../store/local-bus.ts';
-import { RedisBus } from '../store/redis/bus.ts';
-import { connectRedis, type RedisClient, redisDatabase } from '../store/redis/connect.ts';
+import type { RedisClient } from '../store/redis/connect.ts';
 import type { ChangeBus, Store } from '../store/types.ts';
 
 /** What keys, limits and shared router state run on: in-process, or Redis shared by every replica. */
@@ -38,6 +36,12 @@ export async function startTenancy(config: LlmuxConfig, store: Store, logger: Lo
       bus = new LocalBus();
       limiter = new MemoryLimiter({ spendSource });
     } else {
+      // Loaded only when configured: the Redis client costs ~15 MB of RSS a single process does not need.
+      const [{ connectRedis, redisDatabase }, { RedisBus }, { RedisLimiter }] = await Promise.all([
+        import('../store/redis/connect.ts'),
+        import('../store/redis/bus.ts'),
+        import('../policy/limits/redis-limiter.ts'),
+      ]);
       const commandTimeoutMs = config.limits.redisTimeoutMs;
       redis = await connectRedis(redisUrl, { commandTimeoutMs, onError: onRedisError });
       const redisBus = await RedisBus.connect(redisUrl, {
