@@ -23,6 +23,12 @@ export interface ParseContext {
   requestId: string;
   /** Largest `n` accepted (`server.maxChoices`). */
   maxChoices?: number | undefined;
+  /** The route's path parameters (e.g. Gemini's `models/{model}:generateContent`). */
+  params?: Readonly<Record<string, string>> | undefined;
+  /** The query string, parsed (e.g. `alt=sse`, `beta=true`). */
+  query?: Readonly<Record<string, string | string[] | undefined>> | undefined;
+  /** The request headers (e.g. `anthropic-version`, `anthropic-beta`). */
+  headers?: RequestHeaders | undefined;
 }
 
 /**

@@ -29,7 +29,13 @@ export function registerSurfaceRoute(
       // The content parser leaves parsed JSON, or nothing when no body was sent.
       if (request.body === undefined || request.body === null) throw invalidJson();
       const gateway = currentGateway();
-      const parsed = surface.parse(request.body, { requestId: request.id, maxChoices: gateway.maxChoices });
+      const parsed = surface.parse(request.body, {
+        requestId: request.id,
+        maxChoices: gateway.maxChoices,
+        params: request.params as Record<string, string>,
+        query: request.query as Record<string, string | string[] | undefined>,
+        headers: request.headers,
+      });
       reply.hijack();
       const incoming = {
         requestId: request.id,
