@@ -24,9 +24,11 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// 10 minutes a file: the packaging test (npm pack, then npm install compiling better-sqlite3) takes
+// 2–4 minutes on a busy 2-core machine; a hung test still fails well inside CI's 90 minutes.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, LLMUX_LOG_LEVEL: process.env.LLMUX_LOG_LEVEL ?? 'silent' } },
 );
 process.exit(result.status ?? 1);
