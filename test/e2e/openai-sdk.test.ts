@@ -766,7 +766,7 @@ keys:
         await llmux.app.store.requestLog.flush();
         const rows = await llmux.app.store.listRequests({ limit: 10_000 });
         return rows.find((row) => row.status === 499 && row.publicModel === 'gpt-test' && row.ttftMs === null);
-      });
+      }, 10_000);
     });
   });
 
