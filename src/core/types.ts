@@ -251,3 +251,23 @@ export interface ChatResult {
   serviceTier?: string;
   systemFingerprint?: string;
 }
+
+/** An embeddings request: texts in, one vector per text out (OpenAI `/v1/embeddings`, Gemini `batchEmbedContents`). */
+export interface EmbeddingRequest {
+  /** Public model name the client asked for. */
+  model: string;
+  /** The texts to embed, in order (token arrays only ever pass through, they are never canonical). */
+  inputs: string[];
+  /** Length of the vectors asked for (OpenAI `dimensions`, Gemini `outputDimensionality`). */
+  dimensions?: number;
+  user?: string;
+  /** Top-level fields of the client's body that no canonical field covers, as sent. */
+  extraFields?: JsonObject;
+}
+
+export interface EmbeddingResult {
+  /** One vector per input, in input order. */
+  embeddings: number[][];
+  /** Undefined when the upstream reports none (the gateway estimates it). */
+  usage?: Usage;
+}

@@ -1,9 +1,10 @@
 import type { GatewayError } from '../core/errors.ts';
 import type { ChatRequest, Usage } from '../core/types.ts';
 import type { BuiltRequest, DeploymentTarget, PassthroughHooks, ProviderAdapter } from '../providers/types.ts';
-import type { Surface } from '../surfaces/types.ts';
+import type { Surface, SurfaceRequest } from '../surfaces/types.ts';
 import type { UpstreamResponse, UpstreamTimeouts } from '../upstream/types.ts';
 import type { RequestContext } from './context.ts';
+import { runEmbeddingAttempt } from './embedding-attempt.ts';
 import { mergeEventStreams, mergeResults } from './fan-out.ts';
 import { jsonOutputDecoder, streamOutputDecoder } from './output-decoders.ts';
 import { passthroughJson, passthroughStream } from './passthrough.ts';
@@ -39,6 +40,8 @@ export function passesThrough(
  */
 export async function runAttempt(ctx: RequestContext, attempt: AttemptTarget): Promise<AttemptResult> {
   const adapter = attempt.runtime.adapter;
+  const embedding = ctx.request.embedding;
+  if (embedding !== undefined) return runEmbeddingAttempt(ctx, attempt, embedding);
   return passesThrough(ctx.surface, adapter)
     ? runPassthrough(ctx, attempt, adapter.passthrough)
     : runTranslated(ctx, attempt);
@@ -50,7 +53,11 @@ async function runPassthrough(
   hooks: PassthroughHooks,
 ): Promise<AttemptResult> {
   const { client, request } = ctx;
-  const prepared = hooks.prepare(request.wireBody, attempt.target);
+  const prepared = hooks.prepare(request.wireBody, attempt.target, {
+    stream: request.stream,
+    streamFraming: request.streamFraming ?? 'sse',
+    headers: request.passthroughHeaders,
+  });
   const [upstream] = await sendAll(attempt, [prepared], new SiblingSignals(ctx.signal, 1));
   const headers = servedByHeaders({ ...attempt.servedBy, warnings: prepared.warnings });
   const { adapter } = attempt.runtime;
@@ -62,11 +69,12 @@ async function runPassthrough(
     };
   }
   const filter = prepared.createStreamFilter();
+  const streamHeaders = withStreamContentType(headers, request);
   const output = { tally: ctx.output, decoder: streamOutputDecoder(adapter, attempt.target) };
   const result = await passthroughStream(
     upstream as UpstreamResponse,
     client,
-    headers,
+    streamHeaders,
     filter,
     ctx.renderStreamError,
     output,
@@ -115,11 +123,27 @@ async function runTranslated(ctx: RequestContext, attempt: AttemptTarget): Promi
       sources.length === 1
         ? (sources[0] as (typeof sources)[0])
         : mergeEventStreams(sources, perRequest, () => siblings.release());
-    const result = await pipeEvents(source, client, headers, ctx.request, ctx.output);
+    const result = await pipeEvents(
+      source,
+      client,
+      withStreamContentType(headers, ctx.request),
+      ctx.request,
+      ctx.output,
+    );
     return { usage: result.usage, streamError: result.error };
   } finally {
     siblings.release();
   }
+}
+
+/** A stream that is not SSE (a Gemini JSON array) goes out as application/json. */
+function withStreamContentType(
+  headers: Record<string, string>,
+  request: Pick<SurfaceRequest, 'streamFraming'>,
+): Record<string, string> {
+  return request.streamFraming === 'json-array'
+    ? { ...headers, 'content-type': 'application/json; charset=UTF-8' }
+    : headers;
 }
 
 /**

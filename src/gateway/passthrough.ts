@@ -95,7 +95,9 @@ export async function passthroughStream(
     if (!client.started) throw error;
     return { usage: filter.usage, error: endStreamWithError(client, error, renderError) };
   }
-  client.end();
+  // A stream with a closing (a JSON array's `]`) is closed only once something opened it.
+  const closing = client.started ? filter.closing?.() : undefined;
+  client.end(closing?.toString('utf8'));
   return { usage: filter.usage, error: undefined };
 }
 

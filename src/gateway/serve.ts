@@ -12,6 +12,7 @@ import { asGatewayError } from './as-gateway-error.ts';
 import { passesThrough } from './attempt.ts';
 import { type Gateway, type IncomingRequest, RequestContext } from './context.ts';
 import { assertSafeWildcardMatch } from './deployment-target.ts';
+import { checkEmbeddingChain } from './embedding-attempt.ts';
 import { tryModel } from './model-attempts.ts';
 import { endStreamWithError } from './stream-error.ts';
 
@@ -35,7 +36,9 @@ export async function serve(
     admission = await gateway.policy.admit(ctx.key, requestFacts(ctx, chain));
     if (admission.headers !== undefined) ctx.client.addHeaders(admission.headers);
     // Input only the canonical conversion can reject is a 400 before any attempt is counted.
-    if (needsCanonical(ctx, chain)) ctx.request.canonical();
+    const embedding = ctx.request.embedding;
+    if (embedding !== undefined) checkEmbeddingChain(ctx, chain, embedding);
+    else if (needsCanonical(ctx, chain)) ctx.request.canonical();
     await serveFromChain(ctx, chain);
   } catch (thrown) {
     answerFailure(ctx, asGatewayError(thrown));

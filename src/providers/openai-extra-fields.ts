@@ -11,7 +11,14 @@ import type { JsonObject, JsonValue } from '../core/types.ts';
  *
  * A value that asks for nothing (`store: false`, `modalities: ['text']`, null, an empty list) loses nothing when left out, so it is accepted without a word.
  */
-const HINTS = new Set(['store', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier']);
+const HINTS = new Set([
+  'store',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'safety_identifier',
+  // Anthropic's context editing (Claude Code sends it on every request): another model keeps its context as sent.
+  'context_management',
+]);
 
 export interface ExtraField {
   field: string;

@@ -1,5 +1,13 @@
 import type { GatewayError } from '../core/errors.ts';
-import type { ChatRequest, ChatResult, JsonObject, StreamEvent, Usage } from '../core/types.ts';
+import type {
+  ChatRequest,
+  ChatResult,
+  EmbeddingRequest,
+  EmbeddingResult,
+  JsonObject,
+  StreamEvent,
+  Usage,
+} from '../core/types.ts';
 import type { Transport, UpstreamRequest } from '../upstream/types.ts';
 
 /** Per-deployment capabilities; defaults come from the adapter, config may override. */
@@ -79,6 +87,8 @@ export interface ProviderAdapter {
   readonly maxChoicesPerRequest?: number;
   /** The upstream model id goes into the URL path (Gemini): a wildcard may match one plain segment only. */
   readonly modelInUrlPath?: boolean;
+  /** The provider's embeddings API; absent = it has none (such a model is refused before any call). */
+  readonly embeddings?: EmbeddingHooks;
   /** Capability defaults for an upstream model name. */
   capabilitiesFor(model: string): DeploymentCapabilities;
   buildRequest(request: ChatRequest, target: DeploymentTarget): BuiltRequest;
@@ -110,7 +120,16 @@ export interface ProviderAdapter {
  */
 export interface PassthroughHooks {
   /** The upstream request for a client body of the adapter's wire format (validated by that surface). */
-  prepare(wireBody: object, target: DeploymentTarget): PreparedPassthrough;
+  prepare(wireBody: object, target: DeploymentTarget, client?: PassthroughClientFacts): PreparedPassthrough;
+}
+
+/** What the client asked for outside its body (Gemini: streaming and its framing are in the URL). */
+export interface PassthroughClientFacts {
+  stream: boolean;
+  /** How the client wants the stream framed (`json-array`: Gemini without `alt=sse`). */
+  streamFraming: 'sse' | 'json-array';
+  /** Client headers the upstream should get as sent (Anthropic's `anthropic-version`, `anthropic-beta`). */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface PreparedPassthrough extends BuiltRequest {
@@ -133,4 +152,22 @@ export interface PassthroughStreamFilter {
   readonly requiresEndFrame: boolean;
   /** The usage read from the frames so far. */
   readonly usage: Usage | undefined;
+  /** Bytes that close a complete stream after the last frame (a JSON array's `]`); absent = none. */
+  closing?(): Buffer | undefined;
+}
+
+/**
+ * Embeddings for an adapter: canonical ⇄ its embeddings API, and the passthrough of a client body
+ * already in that API's format (OpenAI's `/embeddings`: only `model` rewritten, usage read).
+ */
+export interface EmbeddingHooks {
+  /** The wire format of the provider's embeddings API: a surface of the same one passes through. */
+  readonly wireFormat: string;
+  /** The client's body sent as it is but for `model` (embeddings never stream). */
+  readonly passthrough?: {
+    prepare(wireBody: object, target: DeploymentTarget): Omit<PreparedPassthrough, 'createStreamFilter'>;
+  };
+  buildEmbeddingRequest(request: EmbeddingRequest, target: DeploymentTarget): BuiltRequest;
+  /** Throws a GatewayError when the body is not an answer to `request` (e.g. a vector missing). */
+  parseEmbeddingResponse(body: unknown, target: DeploymentTarget, request: EmbeddingRequest): EmbeddingResult;
 }

@@ -12,8 +12,10 @@ import type { Gateway } from '../gateway/context.ts';
 import { logAccess } from '../policy/access-log.ts';
 import type { ApiKeyEntry, KeyStore } from '../policy/key-store.ts';
 import type { Limiter } from '../policy/limits/types.ts';
+import { anthropicMessagesSurface } from '../surfaces/anthropic-messages/index.ts';
+import { openAIEmbeddingsSurface } from '../surfaces/openai-chat/embeddings/index.ts';
 import { openAIChatSurface } from '../surfaces/openai-chat/index.ts';
-import type { Surface } from '../surfaces/types.ts';
+import type { RequestQuery, Surface } from '../surfaces/types.ts';
 import { createJsonBodyParser, declaredLength } from './body-reader.ts';
 import { addressOf, ConnectionGuard } from './connection-guard.ts';
 import { Cors, type CorsOptions, isPreflight } from './cors.ts';
@@ -30,6 +32,8 @@ import { BodyReservation, InflightBodyBudget } from './inflight-body-budget.ts';
 import { answerAndClose } from './raw-response.ts';
 import { CLOSE_AFTER, logRejection, pathOf, type Rejection, rejectionRecord } from './rejections.ts';
 import { clientRequestIdOf, newRequestId } from './request-id.ts';
+import { registerAnthropicCountTokensRoute } from './routes/anthropic-count-tokens.ts';
+import { registerGeminiRoutes } from './routes/gemini-routes.ts';
 import { type FrontDoorCounters, registerHealthRoutes } from './routes/health.ts';
 import { registerKeyInfoRoute } from './routes/key-info.ts';
 import { registerModelRoutes } from './routes/models.ts';
@@ -87,6 +91,8 @@ export interface SurfaceRoute {
 /** The APIs llmux serves: a new surface is a folder under `surfaces/` and a line here. */
 const SURFACE_ROUTES: readonly SurfaceRoute[] = [
   { surface: openAIChatSurface, paths: ['/v1/chat/completions', '/chat/completions'] },
+  { surface: openAIEmbeddingsSurface, paths: ['/v1/embeddings', '/embeddings'] },
+  { surface: anthropicMessagesSurface, paths: ['/v1/messages'] },
 ];
 
 const PUBLIC_PATHS = new Set(['/health', '/healthz', '/health/ready']);
@@ -230,7 +236,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const path = pathOf(request.url) ?? '';
     // /admin/* checks server.adminKey in its own hook (src/admin/register-admin.ts).
     if (PUBLIC_PATHS.has(path) || path === '/admin' || path.startsWith('/admin/')) return;
-    const key = await deps.keys.authenticate(surfaceOf(request).presentedKey(request.headers));
+    const presented = surfaceOf(request).presentedKey(request.headers, request.query as RequestQuery);
+    const key = await deps.keys.authenticate(presented);
     if (!key) throw invalidApiKey();
     request.apiKey = key;
     connections.authenticated(socket);
@@ -256,6 +263,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // The access line of a request the gateway handled; a rejection's line is logRejection's.
   const onSettled: Gateway['onSettled'] = (record) => logAccess(deps.logger, record);
   const currentGateway = (): Gateway => ({ ...deps, onServerError, onSettled });
+  registerGeminiRoutes(app, currentGateway);
+  registerAnthropicCountTokensRoute(app, currentGateway);
   for (const { surface, paths } of [...SURFACE_ROUTES, ...(deps.surfaces ?? [])]) {
     registerSurfaceRoute(app, currentGateway, surface, paths);
   }

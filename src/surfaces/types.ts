@@ -1,8 +1,11 @@
 import type { GatewayError } from '../core/errors.ts';
-import type { ChatRequest, ChatResult, StreamEvent } from '../core/types.ts';
+import type { ChatRequest, ChatResult, EmbeddingRequest, EmbeddingResult, StreamEvent } from '../core/types.ts';
 
 /** Request headers as Node gives them. */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The query string as Fastify parses it. */
+export type RequestQuery = Readonly<Record<string, string | string[] | undefined>>;
 
 /** An error answer before any byte of the response went out, in the surface's envelope. */
 export interface RenderedError {
@@ -39,8 +42,8 @@ export interface ParseContext {
 export interface Surface {
   /** Its wire format id: a deployment whose adapter speaks the same one gets the body passed through. */
   readonly wireFormat: string;
-  /** The key its clients send (e.g. `Authorization: Bearer`). */
-  presentedKey(headers: RequestHeaders): string | undefined;
+  /** The key its clients send (e.g. `Authorization: Bearer`; Gemini's may be the `key` query parameter). */
+  presentedKey(headers: RequestHeaders, query?: RequestQuery): string | undefined;
   /** Validates a client body (parsed JSON; undefined when none was sent). Throws a 4xx GatewayError. */
   parse(body: unknown, ctx: ParseContext): SurfaceRequest;
   /** Its error envelope, for an error before the response started. */
@@ -69,4 +72,27 @@ export interface SurfaceRequest {
   createStreamRenderer(): StreamRenderer;
   /** The error event that ends a stream already started. */
   renderStreamError(error: GatewayError): string;
+  /**
+   * Set when the stream is not SSE: Gemini's `streamGenerateContent` without `alt=sse` is one JSON
+   * array written as it grows (content type application/json; passthrough hooks are told).
+   */
+  readonly streamFraming?: 'json-array' | undefined;
+  /** Client headers a passthrough forwards upstream as sent (Anthropic's `anthropic-version`, `anthropic-beta`). */
+  readonly passthroughHeaders?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Set when the request asks for embeddings, not a chat answer: the gateway runs embedding
+   * attempts with it, and the chat members above (canonical, renderers) are never called.
+   */
+  readonly embedding?: EmbeddingOperation;
+}
+
+/** What an embeddings request adds: its canonical form and the rendering of a translated result. */
+export interface EmbeddingOperation {
+  /**
+   * The canonical request, built on the first call (passthrough never needs it). Throws a 4xx
+   * GatewayError for input only passthrough can carry (the gateway calls it before any attempt).
+   */
+  canonical(): EmbeddingRequest;
+  /** The client's answer for a translated result. */
+  renderResult(result: EmbeddingResult): string;
 }

@@ -144,7 +144,9 @@ models:
   - { name: compat, deployments: [{ provider: compat, model: up-model }] }
   - { name: "compat/*", deployments: [{ provider: compat, model: "*" }] }
 keys:
-  - { name: adversarial, key: ${CLIENT_KEY} }
+  # A tpm that never refuses: every request goes through admission's token estimate (the tokenizer
+  # loads during the warm-up, before the RSS baseline, as it would on a gateway with limited keys).
+  - { name: adversarial, key: ${CLIENT_KEY}, tpm: 1000000000 }
 `;
 }
 

@@ -762,11 +762,15 @@ keys:
       await rejection(pending, APIUserAbortError);
       const upstream = await sim.waitForClose(0);
       assert.equal(upstream.closedEarly, true);
-      await waitFor('a 499 row', async () => {
-        await llmux.app.store.requestLog.flush();
-        const rows = await llmux.app.store.listRequests({ limit: 10_000 });
-        return rows.find((row) => row.status === 499 && row.publicModel === 'gpt-test' && row.ttftMs === null);
-      }, 10_000);
+      await waitFor(
+        'a 499 row',
+        async () => {
+          await llmux.app.store.requestLog.flush();
+          const rows = await llmux.app.store.listRequests({ limit: 10_000 });
+          return rows.find((row) => row.status === 499 && row.publicModel === 'gpt-test' && row.ttftMs === null);
+        },
+        10_000,
+      );
     });
   });
 

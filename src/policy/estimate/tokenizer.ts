@@ -12,6 +12,7 @@ type CountTokens = (text: string) => number;
 export const EXACT_LIMIT_BYTES = 16 * 1024;
 
 const BYTES_PER_TOKEN = 4;
+const MERGE_CACHE_ENTRIES = 5000;
 
 let exactCount: CountTokens | undefined;
 let loading: Promise<void> | undefined;
@@ -22,6 +23,8 @@ export function loadTokenizer(): Promise<void> {
     (encoding) => {
       // Special-token text such as "<|endoftext|>" in a prompt is ordinary text here, not an error.
       const options = { disallowedSpecial: new Set<string>() };
+      // Its merge cache defaults to 100 000 entries (~50 MB once full); ours above already skips repeated texts.
+      encoding.setMergeCacheSize(MERGE_CACHE_ENTRIES);
       exactCount = (text) => encoding.countTokens(text, options);
     },
     () => {

@@ -1,6 +1,7 @@
 import type { GatewayError } from '../../core/errors.ts';
 import { sseStreamParser } from '../sse-parser.ts';
 import type { DeploymentCapabilities, DeploymentTarget, ProviderAdapter } from '../types.ts';
+import { createOpenAIEmbeddings } from './embeddings.ts';
 import { parseOpenAIError } from './errors.ts';
 import type { OpenAIBodyHooks, OpenAIEndpointHooks } from './hooks.ts';
 import { createOpenAIChatPassthrough } from './passthrough-hooks.ts';
@@ -41,6 +42,7 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
     defaultBaseUrl: options.defaultBaseUrl,
     wireFormat: 'openai-chat',
     passthrough: createOpenAIChatPassthrough(options),
+    embeddings: createOpenAIEmbeddings(options),
     capabilitiesFor:
       options.streamUsage === false
         ? (model) => ({ ...baseCapabilities(model), streamUsage: false })

@@ -4,6 +4,7 @@ import type { OpenAIChatRequest, OpenAIContentPart, OpenAIMessage } from '../../
 import type { BuiltRequest, DeploymentTarget } from '../types.ts';
 import type { OpenAIEndpointHooks, TransformRequestBody } from './hooks.ts';
 import { preparePassthroughBody } from './passthrough.ts';
+import { translatedFieldWarnings } from './translated-fields.ts';
 
 /** Canonical request → OpenAI chat body (used when the client spoke another format). */
 export function toOpenAIChatBody(request: ChatRequest): OpenAIChatRequest {
@@ -165,6 +166,7 @@ export function buildOpenAIRequest(
   transform?: TransformRequestBody,
   endpoint?: OpenAIEndpointHooks,
 ): BuiltRequest {
+  const dropped = translatedFieldWarnings(request, target);
   const { body, warnings } = preparePassthroughBody(toOpenAIChatBody(request), target, transform);
-  return { request: buildOpenAIHttpRequest(body, target, endpoint), warnings };
+  return { request: buildOpenAIHttpRequest(body, target, endpoint), warnings: [...dropped, ...warnings] };
 }

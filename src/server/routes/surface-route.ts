@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../../gateway/context.ts';
 import { serve } from '../../gateway/serve.ts';
 import type { Surface } from '../../surfaces/types.ts';
@@ -25,26 +25,35 @@ export function registerSurfaceRoute(
   paths: readonly string[],
 ): void {
   for (const path of paths) {
-    app.post(path, { config: { surface } }, async (request, reply) => {
-      // The content parser leaves parsed JSON, or nothing when no body was sent.
-      if (request.body === undefined || request.body === null) throw invalidJson();
-      const gateway = currentGateway();
-      const parsed = surface.parse(request.body, {
-        requestId: request.id,
-        maxChoices: gateway.maxChoices,
-        params: request.params as Record<string, string>,
-        query: request.query as Record<string, string | string[] | undefined>,
-        headers: request.headers,
-      });
-      reply.hijack();
-      const incoming = {
-        requestId: request.id,
-        clientRequestId: clientRequestIdOf(request.headers),
-        key: request.apiKey,
-        bodyBytes: declaredLength(request.headers),
-        request: parsed,
-      };
-      await serve(gateway, surface, incoming, reply.raw);
-    });
+    app.post(path, { config: { surface } }, (request, reply) =>
+      serveSurfaceRequest(request, reply, currentGateway(), surface),
+    );
   }
+}
+
+/** Parses one request of `surface` and serves it through the gateway (for routes that dispatch themselves). */
+export async function serveSurfaceRequest(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  gateway: Gateway,
+  surface: Surface,
+): Promise<void> {
+  // The content parser leaves parsed JSON, or nothing when no body was sent.
+  if (request.body === undefined || request.body === null) throw invalidJson();
+  const parsed = surface.parse(request.body, {
+    requestId: request.id,
+    maxChoices: gateway.maxChoices,
+    params: request.params as Record<string, string>,
+    query: request.query as Record<string, string | string[] | undefined>,
+    headers: request.headers,
+  });
+  reply.hijack();
+  const incoming = {
+    requestId: request.id,
+    clientRequestId: clientRequestIdOf(request.headers),
+    key: request.apiKey,
+    bodyBytes: declaredLength(request.headers),
+    request: parsed,
+  };
+  await serve(gateway, surface, incoming, reply.raw);
 }
