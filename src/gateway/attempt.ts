@@ -101,7 +101,7 @@ async function runTranslated(ctx: RequestContext, attempt: AttemptTarget): Promi
     parts.push(part);
   }
   const built = parts.map((part) => runtime.adapter.buildRequest(part, target));
-  const warnings = built[0]?.warnings ?? [];
+  const warnings = [...(ctx.request.translationWarnings?.() ?? []), ...(built[0]?.warnings ?? [])];
   if (parts.length > 1) warnings.push(`n=${wanted} served by ${parts.length} parallel upstream requests`);
   // However the attempt ends (one request failing, the client leaving), none of the parallel
   // requests outlives it.

@@ -15,6 +15,7 @@ import type { Limiter } from '../policy/limits/types.ts';
 import { anthropicMessagesSurface } from '../surfaces/anthropic-messages/index.ts';
 import { openAIEmbeddingsSurface } from '../surfaces/openai-chat/embeddings/index.ts';
 import { openAIChatSurface } from '../surfaces/openai-chat/index.ts';
+import { openAIResponsesSurface } from '../surfaces/openai-responses/index.ts';
 import type { RequestQuery, Surface } from '../surfaces/types.ts';
 import { createJsonBodyParser, declaredLength } from './body-reader.ts';
 import { addressOf, ConnectionGuard } from './connection-guard.ts';
@@ -93,6 +94,7 @@ const SURFACE_ROUTES: readonly SurfaceRoute[] = [
   { surface: openAIChatSurface, paths: ['/v1/chat/completions', '/chat/completions'] },
   { surface: openAIEmbeddingsSurface, paths: ['/v1/embeddings', '/embeddings'] },
   { surface: anthropicMessagesSurface, paths: ['/v1/messages'] },
+  { surface: openAIResponsesSurface, paths: ['/v1/responses', '/responses'] },
 ];
 
 const PUBLIC_PATHS = new Set(['/health', '/healthz', '/health/ready']);

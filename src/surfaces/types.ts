@@ -73,6 +73,12 @@ export interface SurfaceRequest {
   /** The error event that ends a stream already started. */
   renderStreamError(error: GatewayError): string;
   /**
+   * What the canonical request left out of the client's body (e.g. OpenAI built-in tools a
+   * translated deployment cannot run), listed in `x-llmux-warnings` of a translated attempt.
+   * Read after `canonical()`.
+   */
+  translationWarnings?(): readonly string[];
+  /**
    * Set when the stream is not SSE: Gemini's `streamGenerateContent` without `alt=sse` is one JSON
    * array written as it grows (content type application/json; passthrough hooks are told).
    */
