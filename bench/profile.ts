@@ -13,16 +13,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { summarizeProfile } from './lib/cpuprofile.ts';
 import { nodeLoadgen, warmUp, wrk, wrkVersion } from './lib/load.ts';
-import { type Mode, type Route, requestFor } from './lib/matrix.ts';
+import { type Mode, type Route, requestFor, UPSTREAM_OF } from './lib/matrix.ts';
 import { cpuMicros, killAllChildrenSync } from './lib/procs.ts';
 import { writeMarkdown } from './lib/report.ts';
 import { REPO, startLlmux, startUpstream } from './lib/targets.ts';
 
 const scenario = process.argv[2] ?? 'openai/sse/c32';
-const match = /^(openai|anthropic|gemini)\/(json|sse)\/c(\d+)$/.exec(scenario);
+const match = /^(openai|anthropic|gemini|messages-pass|gemini-pass|messages-translated)\/(json|sse)\/c(\d+)$/.exec(
+  scenario,
+);
 if (!match) {
   console.error(
-    `usage: node --import tsx bench/profile.ts <openai|anthropic|gemini>/<json|sse>/c<N>  (got "${scenario}")`,
+    `usage: node --import tsx bench/profile.ts <openai|anthropic|gemini|messages-pass|gemini-pass|messages-translated>/<json|sse>/c<N>  (got "${scenario}")`,
   );
   process.exit(2);
 }
@@ -48,7 +50,7 @@ const llmux = await startLlmux(upstream.port, [
   '--cpu-prof-dir',
   profileDir,
 ]);
-if (!llmux.routes.includes(route)) {
+if (!llmux.routes.includes(UPSTREAM_OF[route])) {
   console.error(`llmux has no ${route} route yet: ${llmux.notes.join(' ')}`);
   process.exit(1);
 }

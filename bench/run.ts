@@ -22,6 +22,7 @@ import {
   isLlmux,
   LIMITED_KEY_LIMITS,
   type Mode,
+  type Provider,
   type Route,
   requestFor,
   SCENARIOS,
@@ -29,6 +30,7 @@ import {
   TARGET_LABELS,
   type TargetId,
   TTFT_PROBES,
+  UPSTREAM_OF,
 } from './lib/matrix.ts';
 import { checkOnce, probeTtft } from './lib/probe.ts';
 import { cpuMicros, killAllChildrenSync, memory, resetPeak, sleep } from './lib/procs.ts';
@@ -64,6 +66,7 @@ const secondsFor = (connections: number) => Math.max(1, Math.round(connections =
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const LABEL_WIDTH = Math.max(...Object.values(TARGET_LABELS).map((label) => label.length));
+const SCENARIO_WIDTH = Math.max(...SCENARIOS.map((s) => scenarioKey(s).length));
 
 process.on('exit', killAllChildrenSync);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
   const upstream = await startUpstream();
   log(`fake upstream on :${upstream.port}`);
   const targets: Partial<Record<TargetId, Running>> = { direct: upstream };
-  const llmuxRoutes = new Set<Route>();
+  const llmuxRoutes = new Set<Provider>();
   const [bare, llmux, portkey] = await Promise.allSettled([
     startBareProxy(upstream.port),
     startLlmux(upstream.port, [], LLMUX_ENTRY),
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
       const k = pairKey(target, s.route, s.mode);
       if (usable.has(k)) continue;
       const running = targets[target];
-      if (!running || (isLlmux(target) && !llmuxRoutes.has(s.route))) {
+      if (!running || (isLlmux(target) && !llmuxRoutes.has(UPSTREAM_OF[s.route]))) {
         usable.set(k, false);
         continue;
       }
@@ -215,7 +218,7 @@ async function main(): Promise<void> {
         };
         runs.push(record);
         log(
-          `[${repeat + 1}/${REPEATS}] ${scenarioKey(s).padEnd(18)} ${TARGET_LABELS[target].padEnd(LABEL_WIDTH)} ` +
+          `[${repeat + 1}/${REPEATS}] ${scenarioKey(s).padEnd(SCENARIO_WIDTH)} ${TARGET_LABELS[target].padEnd(LABEL_WIDTH)} ` +
             `${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Us.toFixed(0).padStart(5)} µs  p99 ${result.p99Us.toFixed(0).padStart(6)} µs` +
             `${Number.isFinite(record.cpuUsPerReq) ? `  CPU ${record.cpuUsPerReq.toFixed(0).padStart(5)} µs/req` : ''}` +
             `${result.errors > 0 ? `  errors ${result.errors}` : ''}`,
@@ -246,7 +249,7 @@ async function main(): Promise<void> {
         }
         ttft.push({ route, target, repeat, p50Us: r.p50Us, p90Us: r.p90Us });
         log(
-          `[${repeat + 1}/${REPEATS}] ${`${route}/ttft`.padEnd(18)} ${TARGET_LABELS[target].padEnd(LABEL_WIDTH)} TTFT p50 ${r.p50Us.toFixed(0)} µs`,
+          `[${repeat + 1}/${REPEATS}] ${`${route}/ttft`.padEnd(SCENARIO_WIDTH)} ${TARGET_LABELS[target].padEnd(LABEL_WIDTH)} TTFT p50 ${r.p50Us.toFixed(0)} µs`,
         );
       }
     }
@@ -317,6 +320,12 @@ async function main(): Promise<void> {
     '- Request: a ~700 B OpenAI chat completion (system + user message, temperature, max_tokens, user; streams add',
     '  `stream_options.include_usage`). Direct and bare-proxy runs on translated routes send the same request in the',
     "  upstream's own protocol (Anthropic Messages / Gemini generateContent).",
+    '- Surfaces (issue 10): the same system + user prompt as an Anthropic Messages body (`max_tokens`, `temperature`,',
+    '  `stream`; `x-api-key` + `anthropic-version`) or a Gemini `generateContent` body (`x-goog-api-key`; streams on',
+    '  `:streamGenerateContent?alt=sse`), sent to llmux on `/v1/messages` and `/v1beta/models/{model}:…`. Messages →',
+    '  Anthropic and Gemini → Gemini are passthrough (the body goes upstream with only `model` rewritten); Messages →',
+    '  OpenAI-compatible is translated (llmux calls `/v1/chat/completions` and renders Anthropic events). On these rows',
+    "  direct and the bare proxy send the client's own body to the fake upstream, which answers in that protocol.",
     '- Bare proxy (`bench/procs/bare-proxy.mjs`): node:http server + one undici `Pool`, `Pool.request` with the client',
     '  request streamed in and the response body written through chunk by chunk. The floor: no parsing, no auth, no logs.',
     `- llmux: \`node ${LLMUX_ENTRY === 'dist' ? 'dist/cli/main.js' : 'bin/llmux.js'} serve --config <generated yaml> --port P\` with \`logging.level: warn\`, a temporary SQLite`,

@@ -1,6 +1,31 @@
 /** What is measured: routes, targets, scenarios, and the exact request each target gets. */
 
-export type Route = 'openai' | 'anthropic' | 'gemini';
+/** An upstream protocol: the fake upstream's routes and llmux's providers. */
+export type Provider = 'openai' | 'anthropic' | 'gemini';
+/**
+ * Issue 10's inbound surfaces: the client speaks Anthropic Messages or Gemini natively. `messages-pass`:
+ * Messages → Anthropic deployment (passthrough); `gemini-pass`: Gemini → Gemini deployment (passthrough);
+ * `messages-translated`: Messages → OpenAI-compatible deployment (translated through the canonical model).
+ */
+export type SurfaceRoute = 'messages-pass' | 'gemini-pass' | 'messages-translated';
+/** The OpenAI chat routes (`openai` passthrough, `anthropic`/`gemini` translated) and the surface routes. */
+export type Route = Provider | SurfaceRoute;
+export const SURFACE_ROUTES: readonly SurfaceRoute[] = ['messages-pass', 'gemini-pass', 'messages-translated'];
+/** The protocol of the client's request on a surface route (what the bare proxy forwards as it is). */
+export const CLIENT_PROTOCOL: Record<SurfaceRoute, Provider> = {
+  'messages-pass': 'anthropic',
+  'gemini-pass': 'gemini',
+  'messages-translated': 'anthropic',
+};
+/** The provider llmux calls on a route. */
+export const UPSTREAM_OF: Record<Route, Provider> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  gemini: 'gemini',
+  'messages-pass': 'anthropic',
+  'gemini-pass': 'gemini',
+  'messages-translated': 'openai',
+};
 export type Mode = 'json' | 'sse';
 /**
  * `llmux-limited`: the llmux process of `llmux`, called with a key that has rpm + tpm + budget;
@@ -25,6 +50,9 @@ export const ROUTE_LABELS: Record<Route, string> = {
   openai: 'passthrough (OpenAI → OpenAI-compatible)',
   anthropic: 'translated (OpenAI client → Anthropic)',
   gemini: 'translated (OpenAI client → Gemini)',
+  'messages-pass': 'passthrough (Anthropic Messages client → Anthropic)',
+  'gemini-pass': 'passthrough (Gemini client → Gemini)',
+  'messages-translated': 'translated (Anthropic Messages client → OpenAI-compatible)',
 };
 
 export interface Scenario {
@@ -39,7 +67,7 @@ export interface Scenario {
  * request at 32 (and at 1 for passthrough). Direct and the bare proxy speak the upstream's own protocol on translated routes (they cannot
  * translate): direct is the latency baseline at 1 connection, the bare proxy carrying the same
  * upstream bytes is the CPU floor at 32. Kept to what the targets need so a default run stays near
- * 6 minutes (BENCH_ONLY narrows it further). The limited-key rows (issue 9) are on passthrough only: what
+ * 6 minutes without the surface rows of issue 10, which add about 6 (BENCH_ONLY narrows it further). The limited-key rows (issue 9) are on passthrough only: what
  * limits cost does not depend on the route.
  */
 export const SCENARIOS: Scenario[] = [
@@ -60,6 +88,13 @@ export const SCENARIOS: Scenario[] = [
   { route: 'gemini', mode: 'sse', connections: 1, targets: ['direct', 'llmux'] },
   { route: 'gemini', mode: 'json', connections: 32, targets: ['bare', 'llmux'] },
   { route: 'gemini', mode: 'sse', connections: 32, targets: ['bare', 'llmux'] },
+  // Issue 10: the bare proxy forwards the client's own body (Messages / Gemini) to the fake upstream.
+  ...SURFACE_ROUTES.flatMap((route): Scenario[] => [
+    { route, mode: 'json', connections: 1, targets: ['direct', 'bare', 'llmux'] },
+    { route, mode: 'sse', connections: 1, targets: ['direct', 'bare', 'llmux'] },
+    { route, mode: 'json', connections: 32, targets: ['bare', 'llmux'] },
+    { route, mode: 'sse', connections: 32, targets: ['bare', 'llmux'] },
+  ]),
 ];
 
 /** Time-to-first-token probes (1 connection, streams, upstream pauses after the first token). */
@@ -67,9 +102,10 @@ export const TTFT_PROBES: { route: Route; targets: TargetId[] }[] = [
   { route: 'openai', targets: ['direct', 'bare', 'llmux', 'portkey'] },
   { route: 'anthropic', targets: ['direct', 'bare', 'llmux', 'portkey'] },
   { route: 'gemini', targets: ['direct', 'bare', 'llmux'] },
+  ...SURFACE_ROUTES.map((route) => ({ route, targets: ['direct', 'bare', 'llmux'] as TargetId[] })),
 ];
 
-export const UPSTREAM_MODELS: Record<Route, string> = {
+export const UPSTREAM_MODELS: Record<Provider, string> = {
   openai: 'gpt-4.1-nano',
   anthropic: 'claude-sonnet-4-5',
   gemini: 'gemini-2.5-flash',
@@ -87,7 +123,7 @@ export const LIMITED_KEY_LIMITS = {
  * Prices of UPSTREAM_MODELS (USD per 1M tokens, list prices), set as `pricing.models` overrides for the model
  * and its `-gap` variant, which no price table knows: so the budget really prices every request.
  */
-export const BENCH_PRICES: Record<Route, { input: number; output: number }> = {
+export const BENCH_PRICES: Record<Provider, { input: number; output: number }> = {
   openai: { input: 0.1, output: 0.4 },
   anthropic: { input: 3, output: 15 },
   gemini: { input: 0.3, output: 2.5 },
@@ -125,7 +161,7 @@ function openAIBody(model: string, mode: Mode): string {
 }
 
 /** The same request in the upstream's own protocol, for direct and bare-proxy runs. */
-function nativeRequest(route: Route, mode: Mode, model: string): BenchRequest {
+function nativeRequest(route: Provider, mode: Mode, model: string): BenchRequest {
   const json = { 'content-type': 'application/json' };
   if (route === 'openai') {
     return {
@@ -159,7 +195,7 @@ function nativeRequest(route: Route, mode: Mode, model: string): BenchRequest {
   };
 }
 
-const PORTKEY_PROVIDER: Record<Route, string> = { openai: 'openai', anthropic: 'anthropic', gemini: 'google' };
+const PORTKEY_PROVIDER: Record<Provider, string> = { openai: 'openai', anthropic: 'anthropic', gemini: 'google' };
 
 /** `gap`: ask the fake upstream to pause after the first token (TTFT probe). */
 export function requestFor(
@@ -169,7 +205,8 @@ export function requestFor(
   upstreamPort: number,
   gap = false,
 ): BenchRequest {
-  const model = UPSTREAM_MODELS[route] + (gap ? '-gap' : '');
+  const model = UPSTREAM_MODELS[UPSTREAM_OF[route]] + (gap ? '-gap' : '');
+  if (isSurfaceRoute(route)) return surfaceRequest(target, route, mode, model);
   if (target === 'direct' || target === 'bare') return nativeRequest(route, mode, model);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (isLlmux(target)) {
@@ -180,6 +217,22 @@ export function requestFor(
     headers['x-portkey-custom-host'] = `http://127.0.0.1:${upstreamPort}${route === 'gemini' ? '' : '/v1'}`;
   }
   return { path: '/v1/chat/completions', headers, body: openAIBody(model, mode) };
+}
+
+function isSurfaceRoute(route: Route): route is SurfaceRoute {
+  return (SURFACE_ROUTES as readonly Route[]).includes(route);
+}
+
+/**
+ * A surface route: every target gets the same body in the client's protocol (the model is the one of the
+ * deployment llmux routes to); llmux is called with its key in the header that protocol's SDK uses.
+ */
+function surfaceRequest(target: TargetId, route: SurfaceRoute, mode: Mode, model: string): BenchRequest {
+  const request = nativeRequest(CLIENT_PROTOCOL[route], mode, model);
+  if (!isLlmux(target)) return request;
+  const key = target === 'llmux' ? LLMUX_KEY : LLMUX_LIMITED_KEY;
+  const header = CLIENT_PROTOCOL[route] === 'gemini' ? 'x-goog-api-key' : 'x-api-key';
+  return { ...request, headers: { ...request.headers, [header]: key } };
 }
 
 export const scenarioKey = (s: { route: Route; mode: Mode; connections: number }) =>

@@ -8,6 +8,7 @@ import {
   type Route,
   SCENARIOS,
   type Scenario,
+  SURFACE_ROUTES,
   scenarioKey,
   TARGET_LABELS,
   type TargetId,
@@ -15,6 +16,7 @@ import {
 } from './matrix.ts';
 import { type Check, check, cpuRatio, fmt, fmtRatio, fmtSigned, Index, rpsRatio } from './report-index.ts';
 import { limitsChecks, limitsSection } from './report-limits.ts';
+import { surfaceIntro, surfacesChecks } from './report-surfaces.ts';
 import { median, minMax } from './stats.ts';
 
 export interface RunRecord {
@@ -238,6 +240,7 @@ export function buildReport(input: ReportInput): string {
   }
 
   checks.push(...limitsChecks(index));
+  checks.push(...surfacesChecks(index));
 
   const lines: string[] = [...input.header, '', '## Targets', ''];
   lines.push('| ratio | value | target | met |', '|---|---:|---|---|');
@@ -248,11 +251,11 @@ export function buildReport(input: ReportInput): string {
     lines.push(`| ${c.what} | ${value} | ${c.target} | ${met} |`);
   }
 
-  for (const route of ['openai', 'anthropic', 'gemini'] as const) {
+  for (const route of ['openai', 'anthropic', 'gemini', ...SURFACE_ROUTES] as const) {
     const scenarios = SCENARIOS.filter((s) => s.route === route);
     const table = scenarioTable(index, scenarios);
     if (table.length <= 2) continue;
-    lines.push('', `## ${ROUTE_LABELS[route]}`, '', ...table);
+    lines.push('', `## ${ROUTE_LABELS[route]}`, '', ...surfaceIntro(route), ...table);
   }
   lines.push(...limitsSection(index));
 

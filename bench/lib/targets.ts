@@ -9,7 +9,7 @@ import {
   LIMITED_KEY_LIMITS,
   LLMUX_KEY,
   LLMUX_LIMITED_KEY,
-  type Route,
+  type Provider,
   UPSTREAM_KEY,
   UPSTREAM_MODELS,
 } from './matrix.ts';
@@ -39,14 +39,14 @@ export function startBareProxy(upstreamPort: number): Promise<Running> {
 
 // ---------------------------------------------------------------- llmux
 
-const PROVIDER_OF: Record<Route, { name: string; type: string }> = {
+const PROVIDER_OF: Record<Provider, { name: string; type: string }> = {
   openai: { name: 'up', type: 'openai-compatible' },
   anthropic: { name: 'claude', type: 'anthropic' },
   gemini: { name: 'gem', type: 'gemini' },
 };
 
 function llmuxConfig(
-  routes: Route[],
+  routes: Provider[],
   upstreamPort: number,
   port: number,
   sqlite: string,
@@ -110,14 +110,14 @@ export interface LlmuxOptions {
   /** Top-level `redis:` of the config: limits (and key notices, cooldowns) on Redis. */
   redisUrl?: string;
   /** Routes to configure; by default all, minus those without an adapter. */
-  routes?: Route[];
+  routes?: Provider[];
   /** `dist` only: run `npm run build` first (default true; false for a second llmux of the same run). */
   build?: boolean;
   name?: string;
 }
 
 export interface LlmuxRunning extends Running {
-  routes: Route[];
+  routes: Provider[];
   notes: string[];
   configPath: string;
 }
@@ -138,7 +138,7 @@ export async function startLlmux(
     execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const dir = mkdtempSync(join(tmpdir(), 'llmux-bench-'));
   const configPath = join(dir, 'llmux.yaml');
-  const routes: Route[] = [...(options.routes ?? ['openai', 'anthropic', 'gemini'])];
+  const routes: Provider[] = [...(options.routes ?? ['openai', 'anthropic', 'gemini'])];
   const notes: string[] = [];
   for (;;) {
     // The port in the file is a placeholder: `--port 0` lets the kernel pick a free one.
@@ -158,7 +158,7 @@ export async function startLlmux(
     } catch (error) {
       await child.stop();
       const missing = /no provider adapter for type "(\w[\w-]*)"/.exec(child.output())?.[1];
-      const route = (Object.keys(PROVIDER_OF) as Route[]).find((r) => PROVIDER_OF[r].type === missing);
+      const route = (Object.keys(PROVIDER_OF) as Provider[]).find((r) => PROVIDER_OF[r].type === missing);
       if (route === undefined || route === 'openai' || !routes.includes(route)) throw error;
       routes.splice(routes.indexOf(route), 1);
       notes.push(

@@ -113,6 +113,8 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     const body = chunks.length === 1 ? chunks[0].toString('latin1') : Buffer.concat(chunks).toString('latin1');
     const url = req.url ?? '/';
+    // A query string (Claude Code's `/v1/messages?beta=true`) does not change the answer.
+    const path = url.split('?', 1)[0];
     const gap = url.includes('-gap') || body.includes('-gap"');
     if (req.method !== 'POST') {
       sendJson(res, Buffer.from('{"ok":true}'));
@@ -120,10 +122,10 @@ const server = http.createServer((req, res) => {
       sendStream(res, BODIES.gemini.sse, gap);
     } else if (url.includes(':generateContent')) {
       sendJson(res, BODIES.gemini.json);
-    } else if (url.endsWith('/messages')) {
+    } else if (path.endsWith('/messages')) {
       if (STREAM_FLAG.test(body)) sendStream(res, BODIES.anthropic.sse, gap);
       else sendJson(res, BODIES.anthropic.json);
-    } else if (url.endsWith('/chat/completions')) {
+    } else if (path.endsWith('/chat/completions')) {
       if (STREAM_FLAG.test(body)) sendStream(res, BODIES.openai.sse, gap);
       else sendJson(res, BODIES.openai.json);
     } else {
