@@ -2,11 +2,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/errors.ts';
 import { capText } from '../../lib/cap-text.ts';
 import { keyAllowsModel } from '../../policy/key-ring.ts';
-import type { ApiKeyEntry } from '../../policy/key-store.ts';
 import type { ModelCatalogue } from '../../routing/catalogue.ts';
 
+/** Anthropic's SDKs and Claude Code send `anthropic-version` with every call: they get Anthropic's shapes. */
+function fromAnthropicClient(request: FastifyRequest): boolean {
+  return request.headers['anthropic-version'] !== undefined;
+}
+
 /**
- * `GET /v1/models`: the public models the calling key may use, in OpenAI's list shape. Wildcard
+ * `GET /v1/models`: the public models the calling key may use, in OpenAI's list shape (Anthropic's
+ * when the client sends `anthropic-version`). Wildcard
  * patterns (`local/*`) are not model ids and are not listed. `GET /v1/models/{id}`: one of them,
  * or 404 `model_not_found` (a name a wildcard model serves counts as known).
  */
@@ -17,14 +22,20 @@ export function registerModelRoutes(
   startedAt: number,
 ): void {
   const created = Math.floor(startedAt / 1000);
-  const entry = (id: string) => ({ id, object: 'model', created, owned_by: 'llmux' });
-  const list = async (request: { apiKey?: ApiKeyEntry }) => {
+  const createdAt = new Date(startedAt).toISOString();
+  const entry = (id: string, request: FastifyRequest) =>
+    fromAnthropicClient(request)
+      ? { type: 'model', id, display_name: id, created_at: createdAt }
+      : { id, object: 'model', created, owned_by: 'llmux' };
+  const list = async (request: FastifyRequest) => {
     const key = request.apiKey;
-    const data = catalogue()
+    const ids = catalogue()
       .list()
       .filter((model) => !model.name.includes('*') && key !== undefined && keyAllowsModel(key, model.name))
-      .map((model) => entry(model.name));
-    return { object: 'list', data };
+      .map((model) => model.name);
+    const data = ids.map((id) => entry(id, request));
+    if (!fromAnthropicClient(request)) return { object: 'list', data };
+    return { data, has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null };
   };
   const one = async (request: FastifyRequest<{ Params: { '*': string } }>) => {
     const id = request.params['*'];
@@ -38,7 +49,7 @@ export function registerModelRoutes(
         },
       );
     }
-    return entry(id);
+    return entry(id, request);
   };
   for (const prefix of ['/v1/models', '/models']) {
     app.get(prefix, list);
