@@ -124,3 +124,32 @@ export function budgetText(budget: unknown): string | null {
   const { usd, period } = budget as { usd?: number; period?: string };
   return `$${usd}/${period}`;
 }
+
+/** The limits keys and teams both take, as command-line text. */
+export interface LimitOptions {
+  rpm?: string;
+  tpm?: string;
+  maxConcurrent?: string;
+  budget?: string;
+  period?: string;
+}
+
+/** `--rpm`, `--tpm`, `--max-concurrent`, `--budget`, `--period` (of a key, or of all a team's keys). */
+export function withLimitOptions(command: Command): Command {
+  return command
+    .option('--rpm <n>', 'requests per minute ("none" = unlimited)')
+    .option('--tpm <n>', 'tokens per minute ("none" = unlimited)')
+    .option('--max-concurrent <n>', 'requests in flight ("none" = unlimited)')
+    .option('--budget <usd>', 'budget in USD per period ("none" = no budget)')
+    .option('--period <period>', 'budget period: day, week, month or total');
+}
+
+/** The admin API's limit fields from the limit options (undefined = not given, null = "none"). */
+export function limitFields(options: LimitOptions): Json {
+  return {
+    rpm: integerOption('rpm', options.rpm),
+    tpm: integerOption('tpm', options.tpm),
+    maxConcurrent: integerOption('max-concurrent', options.maxConcurrent),
+    budget: budgetOption(options.budget, options.period),
+  };
+}

@@ -1,28 +1,24 @@
 import { Command } from 'commander';
 import {
   adminAction,
-  budgetOption,
   budgetText,
   type CliIo,
   definedFields,
   formatRecord,
-  integerOption,
   type Json,
   jsonOption,
+  type LimitOptions,
+  limitFields,
   listOption,
   processIo,
   withConnection,
+  withLimitOptions,
 } from './admin-command-support.ts';
 import { formatTable } from './table.ts';
 
-interface KeyOptions {
+interface KeyOptions extends LimitOptions {
   models?: string;
   team?: string;
-  rpm?: string;
-  tpm?: string;
-  maxConcurrent?: string;
-  budget?: string;
-  period?: string;
   expiresAt?: string;
   metadata?: string;
   name?: string;
@@ -49,14 +45,11 @@ const KEY_FIELDS = [
 ];
 
 function withKeyOptions(command: Command): Command {
-  return command
-    .option('--models <list>', 'allowed models, comma separated ("*" patterns)')
-    .option('--team <name>', 'team ("none" to leave it)')
-    .option('--rpm <n>', 'requests per minute ("none" = unlimited)')
-    .option('--tpm <n>', 'tokens per minute ("none" = unlimited)')
-    .option('--max-concurrent <n>', 'requests in flight ("none" = unlimited)')
-    .option('--budget <usd>', 'budget in USD per period ("none" = no budget)')
-    .option('--period <period>', 'budget period: day, week, month or total')
+  return withLimitOptions(
+    command
+      .option('--models <list>', 'allowed models, comma separated ("*" patterns)')
+      .option('--team <name>', 'team ("none" to leave it)'),
+  )
     .option('--expires-at <instant>', 'ISO 8601 instant after which the key is refused ("none" = never)')
     .option('--metadata <json>', 'free JSON object kept with the key');
 }
@@ -66,10 +59,7 @@ function keyBody(options: KeyOptions): Json {
   return definedFields({
     models: listOption(options.models),
     team: text(options.team),
-    rpm: integerOption('rpm', options.rpm),
-    tpm: integerOption('tpm', options.tpm),
-    maxConcurrent: integerOption('max-concurrent', options.maxConcurrent),
-    budget: budgetOption(options.budget, options.period),
+    ...limitFields(options),
     expiresAt: text(options.expiresAt),
     metadata: jsonOption('metadata', options.metadata),
   });

@@ -1,28 +1,24 @@
 import { Command } from 'commander';
 import {
   adminAction,
-  budgetOption,
   budgetText,
   type CliIo,
   definedFields,
   formatRecord,
-  integerOption,
   type Json,
   jsonOption,
+  type LimitOptions,
+  limitFields,
   listOption,
   processIo,
   UsageError,
   withConnection,
+  withLimitOptions,
 } from './admin-command-support.ts';
 import { formatTable, parseDuration } from './table.ts';
 
-interface TeamOptions {
+interface TeamOptions extends LimitOptions {
   models?: string;
-  rpm?: string;
-  tpm?: string;
-  maxConcurrent?: string;
-  budget?: string;
-  period?: string;
   metadata?: string;
 }
 
@@ -41,23 +37,16 @@ const TEAM_FIELDS = [
 ];
 
 function withTeamOptions(command: Command): Command {
-  return command
-    .option('--models <list>', 'models its keys may use, comma separated')
-    .option('--rpm <n>', 'requests per minute for all its keys ("none" = unlimited)')
-    .option('--tpm <n>', 'tokens per minute ("none" = unlimited)')
-    .option('--max-concurrent <n>', 'requests in flight ("none" = unlimited)')
-    .option('--budget <usd>', 'budget in USD per period ("none" = no budget)')
-    .option('--period <period>', 'budget period: day, week, month or total')
-    .option('--metadata <json>', 'free JSON object');
+  return withLimitOptions(command.option('--models <list>', 'models its keys may use, comma separated')).option(
+    '--metadata <json>',
+    'free JSON object',
+  );
 }
 
 function teamBody(options: TeamOptions): Json {
   return definedFields({
     models: listOption(options.models),
-    rpm: integerOption('rpm', options.rpm),
-    tpm: integerOption('tpm', options.tpm),
-    maxConcurrent: integerOption('max-concurrent', options.maxConcurrent),
-    budget: budgetOption(options.budget, options.period),
+    ...limitFields(options),
     metadata: jsonOption('metadata', options.metadata),
   });
 }
