@@ -32,8 +32,8 @@ export class OutputTally {
   }
 
   addEvent(event: StreamEvent): void {
-    if (event.type === 'text-delta' || event.type === 'refusal-delta') this.addText(event.text);
-    else if (event.type === 'reasoning-delta') this.addText(event.text);
+    if (event.type === 'text-delta' || event.type === 'refusal-delta' || event.type === 'reasoning-delta')
+      this.addText(event.text);
     else if (event.type === 'tool-call-start') this.addText(event.name);
     else if (event.type === 'tool-call-delta') this.addText(event.argumentsDelta);
   }

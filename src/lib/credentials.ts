@@ -9,3 +9,14 @@ export function presentedKey(headers: Readonly<Record<string, string | string[] 
   const value = Array.isArray(apiKey) ? apiKey[0] : apiKey;
   return value?.trim() || undefined;
 }
+
+/** A connection URL fit for a message: its password masked; `setting` names it when it is not a URL. */
+export function withoutPassword(url: string, setting: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return `(${setting}, not a URL)`;
+  }
+}

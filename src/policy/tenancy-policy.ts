@@ -6,7 +6,7 @@ import type { ApiKeyEntry } from './key-store.ts';
 import { limitSubjects } from './limit-subjects.ts';
 import { budgetPeriodStarts, ticketOf } from './limits/subjects.ts';
 import { type AdmitOutcome, type Limiter, LimiterUnavailable, type LimitSubject } from './limits/types.ts';
-import type { ModelPrice, PriceBook, PricedTarget } from './pricing/types.ts';
+import type { PriceBook, PricedTarget } from './pricing/types.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
 
 export interface TenancyPolicyOptions {
@@ -101,7 +101,7 @@ export class TenancyPolicy implements RequestPolicy {
     if (record.inputTokens === null || record.provider === null || record.upstreamModel === null) return null;
     const providerType = this.options.providerType(record.provider);
     if (providerType === undefined) return null;
-    const price: ModelPrice | undefined = this.options.prices.priceFor({
+    const price = this.options.prices.priceFor({
       publicModel: record.publicModel ?? record.upstreamModel,
       providerName: record.provider,
       providerType,

@@ -1,3 +1,4 @@
+import { withoutPassword } from '../lib/credentials.ts';
 import { StartupError } from '../lib/startup-error.ts';
 import type { PostgresStoreOptions } from './postgres/postgres-store.ts';
 import type { SqliteStoreOptions } from './sqlite/sqlite-store.ts';
@@ -80,15 +81,5 @@ function reasonOf(error: unknown): string {
 }
 
 function postgresFailure(url: string, reason: string): string {
-  return `cannot connect to the Postgres store ${withoutPassword(url)}: ${reason} (change store.postgres)`;
-}
-
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(store.postgres, not a URL)';
-  }
+  return `cannot connect to the Postgres store ${withoutPassword(url, 'store.postgres')}: ${reason} (change store.postgres)`;
 }

@@ -1,4 +1,5 @@
 import { createClient, type RedisClientType } from 'redis';
+import { withoutPassword } from '../../lib/credentials.ts';
 import { StartupError } from '../../lib/startup-error.ts';
 
 export type RedisClient = RedisClientType;
@@ -37,7 +38,7 @@ export async function connectRedis(url: string, options: RedisConnectOptions): P
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const reason = lastError === undefined ? '' : `: ${lastError.message}`;
-      const message = `cannot reach Redis at ${withoutPassword(url)} within ${connectTimeoutMs} ms${reason} (start it, or change redis)`;
+      const message = `cannot reach Redis at ${withoutPassword(url, 'redis')} within ${connectTimeoutMs} ms${reason} (start it, or change redis)`;
       reject(new StartupError(message));
     }, connectTimeoutMs);
   });
@@ -59,15 +60,5 @@ export function redisDatabase(url: string): number {
     return path === '' ? 0 : Number.parseInt(path, 10) || 0;
   } catch {
     return 0;
-  }
-}
-
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(redis, not a URL)';
   }
 }
