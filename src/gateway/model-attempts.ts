@@ -11,8 +11,10 @@ import type { Candidate, Plan } from '../routing/planner.ts';
 import { decideAfterFailure, mayRetrySameDeployment, retryDelayMs } from '../routing/retry-policy.ts';
 import type { AttemptOutcome } from '../routing/router-state.ts';
 import type { ResolvedModel, RetryPolicy } from '../routing/types.ts';
+import type { AttemptRecord } from '../store/types.ts';
 import { asGatewayError } from './as-gateway-error.ts';
 import { runAttempt } from './attempt.ts';
+import { attemptOutcomeName } from './attempt-record.ts';
 import { healthOutcome } from './attempt-outcome.ts';
 import type { RequestContext } from './context.ts';
 import { toDeploymentTarget } from './deployment-target.ts';
@@ -139,6 +141,19 @@ async function attemptOn(
   const fallbackModels = ctx.triedModels.length > 1 ? [...ctx.triedModels] : [];
   await router.attemptStarted(deployment);
   const startedAt = performance.now();
+  const attemptRecord: AttemptRecord = {
+    publicModel: resolved.model.name,
+    provider: runtime.name,
+    deployment: deployment.id,
+    upstreamModel: target.model,
+    startedAt: Date.now(),
+    durationMs: 0,
+    outcome: 'ok',
+    status: null,
+    errorCode: null,
+    fallback: ctx.triedModels.length > 1,
+  };
+  (ctx.record.attemptLog ??= []).push(attemptRecord);
   let outcome: AttemptOutcome = { kind: 'neutral' };
   // A probe whose response starts has shown the deployment works: settle it then, so that a long
   // stream does not keep the deployment half-open (and without traffic) until it ends.
@@ -162,6 +177,8 @@ async function attemptOn(
       ctx.record.errorCode = 'shutting_down';
     } else if (result.streamError) {
       ctx.record.errorCode = result.streamError.code;
+      attemptRecord.outcome = 'stream_error';
+      attemptRecord.errorCode = result.streamError.code;
       outcome = healthOutcome(result.streamError, policy, repeated);
     } else {
       const firstByteAt = ctx.client.firstByteAt;
@@ -171,9 +188,13 @@ async function attemptOn(
   } catch (thrown) {
     if (ctx.cutByShutdown()) return shuttingDownError();
     const error = asGatewayError(thrown);
+    attemptRecord.outcome = attemptOutcomeName(error);
+    attemptRecord.status = error.upstreamStatus ?? null;
+    attemptRecord.errorCode = error.code;
     outcome = healthOutcome(error, policy, repeated);
     return error;
   } finally {
+    attemptRecord.durationMs = performance.now() - startedAt;
     stopWatching?.();
     await router.attemptFinished(deployment, outcome, holdsProbe);
   }

@@ -46,6 +46,29 @@ export interface RequestLogRecord {
   errorCode: string | null;
   /** Comma-separated list when a fallback was used. */
   fallbackModels: string | null;
+  /** Each upstream attempt in order (request detail, traces, metrics); absent when none was made. */
+  attemptLog?: AttemptRecord[];
+}
+
+/** How one upstream attempt ended, as metrics and the console name it. */
+export type AttemptOutcomeName = 'ok' | 'stream_error' | 'timeout' | 'reset' | '429' | '5xx' | '4xx' | 'aborted' | 'error';
+
+/** One upstream attempt of a request. */
+export interface AttemptRecord {
+  publicModel: string;
+  provider: string;
+  /** The deployment's id (`model#index`). */
+  deployment: string;
+  upstreamModel: string;
+  /** Epoch ms when the attempt started. */
+  startedAt: number;
+  durationMs: number;
+  outcome: AttemptOutcomeName;
+  /** The upstream's HTTP status when it answered one. */
+  status: number | null;
+  errorCode: string | null;
+  /** True when this attempt's model is a fallback of the one asked for. */
+  fallback: boolean;
 }
 
 export interface RequestLogQuery {
