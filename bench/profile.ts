@@ -19,12 +19,13 @@ import { writeMarkdown } from './lib/report.ts';
 import { REPO, startLlmux, startUpstream } from './lib/targets.ts';
 
 const scenario = process.argv[2] ?? 'openai/sse/c32';
-const match = /^(openai|anthropic|gemini|messages-pass|gemini-pass|messages-translated)\/(json|sse)\/c(\d+)$/.exec(
-  scenario,
-);
+const match =
+  /^(openai|anthropic|gemini|messages-pass|gemini-pass|responses-pass|messages-translated)\/(json|sse)\/c(\d+)$/.exec(
+    scenario,
+  );
 if (!match) {
   console.error(
-    `usage: node --import tsx bench/profile.ts <openai|anthropic|gemini|messages-pass|gemini-pass|messages-translated>/<json|sse>/c<N>  (got "${scenario}")`,
+    `usage: node --import tsx bench/profile.ts <openai|anthropic|gemini|messages-pass|gemini-pass|responses-pass|messages-translated>/<json|sse>/c<N>  (got "${scenario}")`,
   );
   process.exit(2);
 }

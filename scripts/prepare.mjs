@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm runs this after `npm ci` / `npm install` in a checkout and before `npm pack`: it compiles dist/
 // once, so that `npm start` and the installed `llmux` command run JavaScript, with no compiler at
-// start-up. Without dev dependencies (`npm ci --omit=dev`) there is no compiler: say so and let the
+// start-up, and builds the console into dist/ui (scripts/build-ui.mjs). Without dev dependencies (`npm ci --omit=dev`) there is no compiler: say so and let the
 // install finish, instead of failing it with `tsc: not found`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,4 +18,6 @@ if (!existsSync(tsc)) {
   process.exit(0);
 }
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+const ui = spawnSync(process.execPath, [fileURLToPath(new URL('./build-ui.mjs', import.meta.url))], { stdio: 'inherit' });
+process.exit(ui.status ?? 1);

@@ -2,19 +2,22 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerAdminRoutes } from './admin/register-admin.ts';
 import { logReload, planReload, type ReloadPlan } from './app/reload.ts';
-import { buildRuntime, type Runtime } from './app/runtime.ts';
+import { buildRuntime, deploymentStates, type Runtime } from './app/runtime.ts';
 import { startTenancy, type TenancyServices } from './app/tenancy.ts';
+import { startTracing } from './app/tracing.ts';
 import type { LlmuxConfig } from './config/index.ts';
 import { configSecrets } from './config/secrets.ts';
 import { InFlightRequests } from './gateway/in-flight-requests.ts';
 import { ShutdownCutoff } from './gateway/shutdown-cutoff.ts';
 import { createLogger } from './lib/logger.ts';
 import { registerSecrets } from './lib/redact.ts';
+import { createGatewayMetrics } from './observability/metrics.ts';
 import type { RequestPolicy } from './policy/admission.ts';
 import { countTextsTokens } from './policy/estimate/index.ts';
 import { buildServer, type SurfaceRoute } from './server/build-server.ts';
 import { closeGracefully } from './server/graceful-close.ts';
 import { openStore } from './store/open-store.ts';
+import { startResponseRetention } from './store/response-retention.ts';
 import { startRetention } from './store/retention.ts';
 import type { RequestLogRecord, Store } from './store/types.ts';
 import { createUndiciTransport } from './upstream/undici-transport.ts';
@@ -48,7 +51,9 @@ export interface CreateAppOptions {
 /** The composition root: the one place that picks concrete stores and transports. */
 export async function createApp(config: LlmuxConfig, options: CreateAppOptions = {}): Promise<LlmuxApp> {
   registerSecrets(configSecrets(config));
-  const logger = options.logger ?? createLogger(process.env.LLMUX_LOG_LEVEL ?? config.logging.level);
+  const logger =
+    options.logger ??
+    createLogger(process.env.LLMUX_LOG_LEVEL ?? config.logging.level, undefined, config.logging.format);
   for (const notice of config.notices) logger.info(notice);
   const store =
     options.store ??
@@ -69,6 +74,10 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     onPruned: (deleted) => logger.info({ deleted, retentionDays: config.store.retentionDays }, 'request log pruned'),
     onError: (error) => logger.error({ err: error }, 'request log pruning failed'),
   });
+  const responseRetention = startResponseRetention(store.responses, {
+    onPurged: (deleted) => logger.info({ deleted }, 'stored responses past responses.retentionDays purged'),
+    onError: (error) => logger.error({ err: error }, 'stored responses purge failed'),
+  });
   const mib = (value: number) => Math.round(value * 1024 * 1024);
   const httpTransport = createUndiciTransport({
     limits: {
@@ -81,7 +90,9 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
   try {
     tenancy = await startTenancy(config, store, logger);
   } catch (error) {
-    await Promise.all([httpTransport.close(), retention.stop(), store.close()]).catch(() => undefined);
+    await Promise.all([httpTransport.close(), retention.stop(), responseRetention.stop(), store.close()]).catch(
+      () => undefined,
+    );
     throw error;
   }
   const { keys, limiter } = tenancy;
@@ -97,6 +108,18 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
   // Swapped whole by reload(); the server reads it through the getters below, once per request.
   let runtime: Runtime = buildRuntime(config, runtimeDeps);
   const inFlight = new InFlightRequests();
+  const metrics = config.metrics.enabled
+    ? createGatewayMetrics({
+        keyLabel: config.metrics.keyLabel,
+        sources: {
+          inFlight: () => inFlight.size,
+          requestLog: () => store.requestLog.stats(),
+          deploymentStates: () => deploymentStates(runtime),
+          isPublicModel: (name) => runtime.catalogue.get(name) !== undefined,
+        },
+      })
+    : undefined;
+  const tracer = await startTracing(config, logger, () => runtime.providers);
   let closing: Promise<void> | undefined;
   const shutdown = new ShutdownCutoff();
   const server = buildServer({
@@ -134,12 +157,32 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
     surfaces: options.surfaces ?? [],
     ...(config.server.cors === undefined ? {} : { cors: config.server.cors }),
     pingStore: () => store.ping(),
+    storedResponses: {
+      store: store.responses,
+      retentionDays: config.responses.retentionDays,
+      maxStoredBytes: mib(config.responses.maxStoredMb),
+      logger,
+    },
     limiter,
     countTokens: countTextsTokens,
     trackRequest: () => inFlight.begin(),
     isShuttingDown: () => closing !== undefined,
+    tracing: tracer,
+    ...(metrics === undefined ? {} : { metrics: { metrics, key: config.server.metricsKey } }),
   });
-  registerAdminRoutes(server, { adminKey: config.server.adminKey, store, directory: keys, limiter });
+  registerAdminRoutes(server, {
+    adminKey: config.server.adminKey,
+    store,
+    directory: keys,
+    limiter,
+    models: () => ({
+      catalogue: runtime.catalogue,
+      router: runtime.router,
+      prices: runtime.prices,
+      providerType: (name) => runtime.providers.get(name)?.type,
+    }),
+    playground: server.servePlayground,
+  });
   const connections = server.connectionTracker;
 
   const hurry = new AbortController();
@@ -154,8 +197,11 @@ export async function createApp(config: LlmuxConfig, options: CreateAppOptions =
       });
       if (!drained.complete)
         logger.warn({ cut: drained.cut }, 'shutdown grace period over: cut the requests still running');
+      // Every request is recorded by now: its spans leave with this last export.
+      await tracer?.shutdown();
       await httpTransport.close();
       await retention.stop();
+      await responseRetention.stop();
       await tenancy.close();
       await store.close();
     })();

@@ -3,18 +3,27 @@
 /** An upstream protocol: the fake upstream's routes and llmux's providers. */
 export type Provider = 'openai' | 'anthropic' | 'gemini';
 /**
- * Issue 10's inbound surfaces: the client speaks Anthropic Messages or Gemini natively. `messages-pass`:
- * Messages → Anthropic deployment (passthrough); `gemini-pass`: Gemini → Gemini deployment (passthrough);
+ * Issue 10's inbound surfaces: the client speaks Anthropic Messages, Gemini or OpenAI Responses natively.
+ * `messages-pass`: Messages → Anthropic deployment (passthrough); `gemini-pass`: Gemini → Gemini deployment
+ * (passthrough); `responses-pass`: Responses → OpenAI deployment (passthrough to its `/responses`);
  * `messages-translated`: Messages → OpenAI-compatible deployment (translated through the canonical model).
  */
-export type SurfaceRoute = 'messages-pass' | 'gemini-pass' | 'messages-translated';
+export type SurfaceRoute = 'messages-pass' | 'gemini-pass' | 'responses-pass' | 'messages-translated';
 /** The OpenAI chat routes (`openai` passthrough, `anthropic`/`gemini` translated) and the surface routes. */
 export type Route = Provider | SurfaceRoute;
-export const SURFACE_ROUTES: readonly SurfaceRoute[] = ['messages-pass', 'gemini-pass', 'messages-translated'];
+export const SURFACE_ROUTES: readonly SurfaceRoute[] = [
+  'messages-pass',
+  'gemini-pass',
+  'responses-pass',
+  'messages-translated',
+];
+/** A client protocol: an upstream's, or OpenAI's Responses API (served by the same `openai` upstream). */
+export type ClientProtocol = Provider | 'openai-responses';
 /** The protocol of the client's request on a surface route (what the bare proxy forwards as it is). */
-export const CLIENT_PROTOCOL: Record<SurfaceRoute, Provider> = {
+export const CLIENT_PROTOCOL: Record<SurfaceRoute, ClientProtocol> = {
   'messages-pass': 'anthropic',
   'gemini-pass': 'gemini',
+  'responses-pass': 'openai-responses',
   'messages-translated': 'anthropic',
 };
 /** The provider llmux calls on a route. */
@@ -24,6 +33,7 @@ export const UPSTREAM_OF: Record<Route, Provider> = {
   gemini: 'gemini',
   'messages-pass': 'anthropic',
   'gemini-pass': 'gemini',
+  'responses-pass': 'openai',
   'messages-translated': 'openai',
 };
 export type Mode = 'json' | 'sse';
@@ -52,6 +62,7 @@ export const ROUTE_LABELS: Record<Route, string> = {
   gemini: 'translated (OpenAI client → Gemini)',
   'messages-pass': 'passthrough (Anthropic Messages client → Anthropic)',
   'gemini-pass': 'passthrough (Gemini client → Gemini)',
+  'responses-pass': 'passthrough (OpenAI Responses client → OpenAI /responses)',
   'messages-translated': 'translated (Anthropic Messages client → OpenAI-compatible)',
 };
 
@@ -161,8 +172,23 @@ function openAIBody(model: string, mode: Mode): string {
 }
 
 /** The same request in the upstream's own protocol, for direct and bare-proxy runs. */
-function nativeRequest(route: Provider, mode: Mode, model: string): BenchRequest {
+function nativeRequest(route: ClientProtocol, mode: Mode, model: string): BenchRequest {
   const json = { 'content-type': 'application/json' };
+  if (route === 'openai-responses') {
+    return {
+      path: '/v1/responses',
+      headers: { ...json, authorization: `Bearer ${UPSTREAM_KEY}` },
+      body: JSON.stringify({
+        model,
+        instructions: SYSTEM,
+        input: USER,
+        temperature: 0.7,
+        max_output_tokens: 512,
+        user: 'bench-user-42',
+        ...(mode === 'sse' ? { stream: true } : {}),
+      }),
+    };
+  }
   if (route === 'openai') {
     return {
       path: '/v1/chat/completions',
@@ -231,7 +257,10 @@ function surfaceRequest(target: TargetId, route: SurfaceRoute, mode: Mode, model
   const request = nativeRequest(CLIENT_PROTOCOL[route], mode, model);
   if (!isLlmux(target)) return request;
   const key = target === 'llmux' ? LLMUX_KEY : LLMUX_LIMITED_KEY;
-  const header = CLIENT_PROTOCOL[route] === 'gemini' ? 'x-goog-api-key' : 'x-api-key';
+  const protocol = CLIENT_PROTOCOL[route];
+  if (protocol === 'openai-responses')
+    return { ...request, headers: { ...request.headers, authorization: `Bearer ${key}` } };
+  const header = protocol === 'gemini' ? 'x-goog-api-key' : 'x-api-key';
   return { ...request, headers: { ...request.headers, [header]: key } };
 }
 

@@ -3,7 +3,7 @@ import { Client } from 'undici';
 import type { BenchRequest, Mode } from './matrix.ts';
 import { percentile } from './stats.ts';
 
-/** True for an SSE payload that carries answer text, in any of the three protocols. */
+/** True for an SSE payload that carries answer text, in any of the protocols (OpenAI chat and Responses, Anthropic, Gemini). */
 function carriesText(payload: string): boolean {
   if (payload === '[DONE]') return false;
   let data: unknown;
@@ -18,7 +18,7 @@ function carriesText(payload: string): boolean {
     choices?: { delta?: { content?: unknown } }[];
     candidates?: { content?: { parts?: { text?: unknown }[] } }[];
   };
-  if (d.type === 'content_block_delta') return true;
+  if (d.type === 'content_block_delta' || d.type === 'response.output_text.delta') return true;
   const content = d.choices?.[0]?.delta?.content;
   if (typeof content === 'string' && content !== '') return true;
   return (d.candidates?.[0]?.content?.parts ?? []).some((part) => typeof part.text === 'string' && part.text !== '');

@@ -9,6 +9,7 @@ import { type Check, check, cpuRatio, type Index } from './report-index.ts';
 const PASSTHROUGH: { route: SurfaceRoute; what: string }[] = [
   { route: 'messages-pass', what: 'Messages → Anthropic passthrough' },
   { route: 'gemini-pass', what: 'Gemini → Gemini passthrough' },
+  { route: 'responses-pass', what: 'Responses → OpenAI passthrough' },
 ];
 const TRANSLATED = { route: 'messages-translated' as const, what: 'Messages → OpenAI-compatible translated' };
 const MODES: readonly Mode[] = ['json', 'sse'];

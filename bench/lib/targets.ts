@@ -59,12 +59,16 @@ function llmuxConfig(
     `store: { sqlite: "${sqlite}" }`,
     ...(redisUrl === undefined ? [] : [`redis: "${redisUrl}"`]),
     'logging: { level: warn }',
+    // BENCH_METRICS=off: the same llmux without its Prometheus counters (their cost per request).
+    ...(process.env.BENCH_METRICS === 'off' ? ['metrics: { enabled: false }'] : []),
     'providers:',
   ];
   for (const route of routes) {
     const { name, type } = PROVIDER_OF[route];
     const url = route === 'openai' ? `${base}/v1` : base;
-    lines.push(`  ${name}: { type: ${type}, baseUrl: "${url}", apiKey: "${UPSTREAM_KEY}" }`);
+    // The fake upstream also serves `/v1/responses`: Responses clients pass through (the responses-pass row).
+    const responsesApi = route === 'openai' ? ', responsesApi: true' : '';
+    lines.push(`  ${name}: { type: ${type}, baseUrl: "${url}", apiKey: "${UPSTREAM_KEY}"${responsesApi} }`);
   }
   lines.push('models:');
   for (const route of routes) {

@@ -1,4 +1,4 @@
-// Fake upstream for the benchmark: answers OpenAI chat completions, Anthropic Messages and Gemini
+// Fake upstream for the benchmark: answers OpenAI chat completions and Responses, Anthropic Messages and Gemini
 // generateContent / streamGenerateContent with recorded bodies from ../shared/fixtures, as fast as it can.
 // Usage: node bench/procs/upstream.mjs <port> <fixturesDir>   (prints {"port":N} once listening)
 //
@@ -37,6 +37,12 @@ const openaiEvents = read('openai/openai-python/e2aad469b71d1d4894ff833ea147020a
   .filter((event) => event !== '')
   .map((event) => `${event}\n\n`);
 const anthropicLines = lines('anthropic/vercel-ai/anthropic-text.chunks.txt');
+// Responses API: a recorded stream (raw SSE with event: lines) and body.
+const responsesRecord = JSON.parse(read('openai-responses/openai-dotnet/HelloWorldStreaming(%gpt-4o-mini%).json'));
+const responsesEvents = responsesRecord.Entries[0].ResponseBody.join('')
+  .split('\n\n')
+  .filter((event) => event !== '')
+  .map((event) => `${event}\n\n`);
 const geminiLines = lines('gemini/vercel-ai/google-text.chunks.txt');
 
 const BODIES = {
@@ -47,6 +53,10 @@ const BODIES = {
       const content = dataOf(event).choices?.[0]?.delta?.content;
       return typeof content === 'string' && content !== '';
     }),
+  },
+  responses: {
+    json: read('openai-responses/vercel-ai/openai-reasoning-encrypted-content.1.json'),
+    sse: stream(responsesEvents, (event) => dataOf(event).type === 'response.output_text.delta'),
   },
   anthropic: {
     json: read('anthropic/vercel-ai/anthropic-text.json'),
@@ -125,6 +135,9 @@ const server = http.createServer((req, res) => {
     } else if (path.endsWith('/messages')) {
       if (STREAM_FLAG.test(body)) sendStream(res, BODIES.anthropic.sse, gap);
       else sendJson(res, BODIES.anthropic.json);
+    } else if (path.endsWith('/responses')) {
+      if (STREAM_FLAG.test(body)) sendStream(res, BODIES.responses.sse, gap);
+      else sendJson(res, BODIES.responses.json);
     } else if (path.endsWith('/chat/completions')) {
       if (STREAM_FLAG.test(body)) sendStream(res, BODIES.openai.sse, gap);
       else sendJson(res, BODIES.openai.json);

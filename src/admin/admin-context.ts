@@ -2,6 +2,8 @@ import type { KeyDirectory } from '../policy/key-directory.ts';
 import { usdToMicros } from '../policy/key-entries.ts';
 import type { Limiter, LimitSubject } from '../policy/limits/types.ts';
 import type { Store, StoredLimits } from '../store/types.ts';
+import type { LiveModels } from './model-routes.ts';
+import type { PlaygroundServer } from './playground-route.ts';
 import type { BudgetInput } from './schemas.ts';
 import { budgetStatusView } from './views.ts';
 
@@ -13,6 +15,10 @@ export interface AdminDeps {
   /** Spend and remaining budget in GET /admin/keys/{id} and /admin/teams/{name}; unset = not shown. */
   limiter?: Pick<Limiter, 'budgetStatus'> | undefined;
   now?: () => number;
+  /** The models served now and the router's view of them (`GET /admin/models`); unset = an empty list. */
+  models?: (() => LiveModels) | undefined;
+  /** Serves the console playground through the gateway; unset = the route answers 404. */
+  playground?: PlaygroundServer | undefined;
 }
 
 interface LimitFields {

@@ -3,6 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminDeps } from './admin-context.ts';
 import { invalidAdminKey, notFound } from './admin-errors.ts';
 import { registerKeyRoutes } from './key-routes.ts';
+import { registerMeRoute } from './me-route.ts';
+import { registerModelRoutes } from './model-routes.ts';
+import { registerPlaygroundRoute } from './playground-route.ts';
+import { registerRequestDetailRoute } from './request-detail-route.ts';
+import { registerStatsRoutes } from './stats-routes.ts';
 import { registerTeamRoutes } from './team-routes.ts';
 import { registerUsageRoutes } from './usage-routes.ts';
 
@@ -25,6 +30,11 @@ export function registerAdminRoutes(server: FastifyInstance, deps: AdminDeps): v
     registerKeyRoutes(scope, deps);
     registerTeamRoutes(scope, deps);
     registerUsageRoutes(scope, deps);
+    registerRequestDetailRoute(scope, deps);
+    registerStatsRoutes(scope, deps);
+    registerModelRoutes(scope, deps);
+    registerPlaygroundRoute(scope, deps);
+    registerMeRoute(scope);
   });
 }
 

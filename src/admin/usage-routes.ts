@@ -4,6 +4,7 @@ import type { RequestLogQuery, UsageGroupBy, UsageRow } from '../store/types.ts'
 import type { AdminDeps } from './admin-context.ts';
 import { badField } from './admin-errors.ts';
 import { type Query, queryChoice, queryInstant, queryInteger, queryText } from './query.ts';
+import { cursorText, parseCursor, requestView } from './request-views.ts';
 import { microsToUsd } from './views.ts';
 
 const GROUPS: readonly UsageGroupBy[] = ['key', 'team', 'model', 'provider', 'day'];
@@ -48,6 +49,10 @@ export function registerUsageRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     const filter: RequestLogQuery = { limit: queryInteger(query, 'limit', { min: 1, max: 10_000 }) ?? 100 };
     const key = queryText(query, 'key');
     if (key !== undefined) filter.keyId = keyIdOf(key);
+    const keyName = queryText(query, 'keyName');
+    if (keyName !== undefined) filter.keyName = keyName;
+    const before = queryText(query, 'before');
+    if (before !== undefined) filter.before = parseCursor(before);
     const team = queryText(query, 'team');
     if (team !== undefined) filter.team = team;
     const model = queryText(query, 'model');
@@ -58,14 +63,12 @@ export function registerUsageRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     if (since !== undefined) filter.since = since;
     const until = queryInstant(query, 'until');
     if (until !== undefined) filter.until = until;
-    const records = await store.listRequests(filter);
+    const page = await store.listRequestPage(filter);
     return {
       object: 'list',
-      data: records.map((record) => ({
-        ...record,
-        timestamp: new Date(record.timestamp).toISOString(),
-        costUsd: record.costMicros === null ? null : microsToUsd(record.costMicros),
-      })),
+      data: page.records.map(requestView),
+      has_more: page.next !== null,
+      nextBefore: cursorText(page.next),
     };
   });
 }

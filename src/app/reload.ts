@@ -23,6 +23,11 @@ export function planReload(current: LlmuxConfig, next: LlmuxConfig): ReloadPlan 
   if (!isDeepStrictEqual(current.store, next.store)) ignored.push('store');
   if (current.redis !== next.redis) ignored.push('redis');
   if (current.limits.redisTimeoutMs !== next.limits.redisTimeoutMs) ignored.push('limits.redisTimeoutMs');
+  // The metrics registry and the log destination are built once, at start.
+  if (!isDeepStrictEqual(current.metrics, next.metrics)) ignored.push('metrics');
+  if (current.logging.format !== next.logging.format) ignored.push('logging.format');
+  // The tracer and its exporter are built once, at start.
+  if (!isDeepStrictEqual(current.telemetry, next.telemetry)) ignored.push('telemetry');
   return {
     config: {
       ...next,
@@ -30,6 +35,9 @@ export function planReload(current: LlmuxConfig, next: LlmuxConfig): ReloadPlan 
       store: current.store,
       redis: current.redis,
       limits: { ...next.limits, redisTimeoutMs: current.limits.redisTimeoutMs },
+      metrics: current.metrics,
+      telemetry: current.telemetry,
+      logging: { ...next.logging, format: current.logging.format },
     },
     ignored,
   };

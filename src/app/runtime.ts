@@ -12,6 +12,7 @@ import { adapterFor } from '../providers/registry.ts';
 import { ModelCatalogue } from '../routing/catalogue.ts';
 import { MemoryRouterState } from '../routing/memory-router-state.ts';
 import { Router } from '../routing/router.ts';
+import type { CircuitState } from '../routing/router-state.ts';
 import type { SharedCooldowns } from '../routing/shared-cooldowns.ts';
 import type { Deployment, PublicModel } from '../routing/types.ts';
 import type { RequestLogRecord } from '../store/types.ts';
@@ -28,6 +29,8 @@ export interface Runtime {
   providers: ReadonlyMap<string, ProviderRuntime>;
   router: Router;
   routerState: MemoryRouterState;
+  /** Prices of this config (`pricing:` overrides over the bundled table). */
+  prices: PriceBook;
   policy: RequestPolicy;
   /** Models the config disabled, name → why. */
   disabledModels: ReadonlyMap<string, string>;
@@ -46,6 +49,15 @@ export interface RuntimeDeps {
   limiter?: Limiter;
   /** Cooldowns shared with the other replicas (Redis); unset = this process's own. */
   cooldowns?: SharedCooldowns | undefined;
+}
+
+/** Every configured deployment's circuit state now (metrics, at scrape time). */
+export function deploymentStates(runtime: Runtime): Array<{ deployment: string; state: CircuitState }> {
+  const ids = runtime.catalogue.list().flatMap((model) => model.deployments.map((deployment) => deployment.id));
+  return runtime.routerState.snapshot(ids, Date.now()).map((snapshot) => ({
+    deployment: snapshot.id,
+    state: snapshot.circuit.state,
+  }));
 }
 
 /** Builds the runtime for `config`; given the one it replaces, deployments that stayed keep their router state. */
@@ -82,6 +94,7 @@ export function buildRuntime(config: LlmuxConfig, deps: RuntimeDeps, previous?: 
     providers,
     router,
     routerState,
+    prices,
     policy: deps.policy ? deps.policy(deps.writeRecord) : tenancyPolicy(config, deps, providers, prices),
     disabledModels: new Map(config.disabledModels.map((model) => [model.name, model.reason])),
   };
@@ -161,7 +174,8 @@ function unchangedDeployments(
 }
 
 function toProviderRuntime(provider: ProviderConfig, httpTransport: Transport): ProviderRuntime {
-  const adapter = adapterFor(provider.type);
+  const registered = adapterFor(provider.type);
+  const adapter = registered.forProvider?.(provider) ?? registered;
   const transport = adapter.createTransport?.(provider, httpTransport) ?? httpTransport;
   const configured = 'baseUrl' in provider && provider.baseUrl ? provider.baseUrl : adapter.defaultBaseUrl;
   const baseUrl = (adapter.baseUrlFor?.(provider) ?? configured).replace(/\/+$/, '');

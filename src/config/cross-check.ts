@@ -14,6 +14,7 @@ export function crossCheck(file: ConfigFile, report: Report): void {
   checkKeys(file, report);
   checkTeams(file, report);
   checkRedis(file, report);
+  checkMetricsKey(file, report);
 }
 
 function checkStore({ store }: ConfigFile, report: Report): void {
@@ -107,6 +108,15 @@ function checkTeams({ teams }: ConfigFile, report: Report): void {
     if (same === undefined) names.set(team.name, index);
     else report(['teams', index, 'name'], `duplicate team name "${team.name}" (also teams[${same}])`);
   });
+}
+
+/** A scraper holds the metrics key: it must open nothing else (a client or admin key must not double as it). */
+function checkMetricsKey({ server, keys }: ConfigFile, report: Report): void {
+  const metricsKey = server.metricsKey;
+  if (metricsKey === undefined) return;
+  if (metricsKey === server.adminKey) report(['server', 'metricsKey'], 'must differ from server.adminKey');
+  const index = keys.findIndex((key) => key.key === metricsKey);
+  if (index >= 0) report(['server', 'metricsKey'], `must differ from every client key (same as keys[${index}])`);
 }
 
 function checkRedis({ redis }: ConfigFile, report: Report): void {

@@ -67,13 +67,13 @@ test('unknown keys are errors, with a suggestion for typos', () => {
   - name: m
     deployment: [{ provider: sim, model: x }]
 servr: {}
-logging: { level: info, format: json }
+logging: { level: info, colour: json }
 `;
   assert.deepEqual(issuesOf(text), [
     'models[0].deployments: required',
     'models[0].deployment: unknown key (did you mean "deployments"?)',
     'servr: unknown key (did you mean "server"?)',
-    'logging.format: unknown key (expected one of: level)',
+    'logging.colour: unknown key (expected one of: level, format)',
   ]);
 });
 
@@ -137,7 +137,7 @@ test('provider rules: baseUrl, openai-compatible, names, type-specific keys', ()
     'providers.other.baseUrl: empty because UNSET is unset (required)',
     'providers.bad.baseUrl: must be an http(s) URL',
     'providers.relative.baseUrl: must be an http(s) URL',
-    'providers.openai.latencyMs: unknown key (expected one of: type, apiKey, baseUrl, headers, timeouts, capabilities)',
+    'providers.openai.latencyMs: unknown key (expected one of: type, apiKey, baseUrl, headers, timeouts, capabilities, responsesApi)',
     'providers.notype.type: required',
     'providers["my provider"]: name must start with a letter or digit and use only letters, digits, ".", "_" and "-"',
   ]);

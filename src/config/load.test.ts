@@ -15,7 +15,7 @@ test('an empty config is fully defaulted', () => {
       path: './data/llmux.db',
       ...STORE_DEFAULTS,
     },
-    logging: { level: 'info' },
+    logging: { level: 'info', format: 'json' },
     providers: {},
     models: [],
     disabledModels: [],
@@ -28,6 +28,9 @@ test('an empty config is fully defaulted', () => {
     teams: [],
     pricing: { unpriced: 'allow', models: [] },
     limits: { onStoreError: 'open', redisTimeoutMs: 250, defaultMaxOutputTokens: 4096 },
+    responses: { retentionDays: 30, maxStoredMb: 16 },
+    metrics: { enabled: true, keyLabel: true },
+    telemetry: { sampleRatio: 1, captureContent: false },
     redis: undefined,
     notices: [],
   });

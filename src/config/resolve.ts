@@ -90,6 +90,9 @@ export function resolveConfig(
     teams: file.teams,
     pricing: file.pricing,
     limits: file.limits,
+    responses: file.responses,
+    metrics: file.metrics,
+    telemetry: file.telemetry,
     redis: file.redis === undefined || file.redis.trim() === '' ? undefined : file.redis.trim(),
     notices,
   };

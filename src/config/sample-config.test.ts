@@ -80,6 +80,8 @@ test('llmux.example-full.yaml is valid and matches the defaults it documents', (
   assert.deepEqual(config.server, defaults.server);
   assert.deepEqual(config.router, defaults.router);
   assert.deepEqual(config.logging, defaults.logging);
+  assert.deepEqual(config.metrics, defaults.metrics);
+  assert.deepEqual(config.telemetry, defaults.telemetry);
   assert.deepEqual(config.store, defaults.store);
   const gpt = config.models.find((model) => model.name === 'gpt-4.1');
   assert.deepEqual(gpt?.fallbacks, ['claude-sonnet-4-5']);

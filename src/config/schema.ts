@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TProperties } from 'typebox';
 import type { JsonObject } from '../core/types.ts';
 
 // The file format. Every object is closed (unknown keys are errors) except `headers` and `bodyOverrides`.
@@ -27,6 +27,19 @@ export const StrategyNameSchema = Type.Union(
 export const LogLevelSchema = Type.Union(
   LOG_LEVELS.map((level) => Type.Literal(level)),
   { default: 'info' },
+);
+/** json: one object per line (log shippers); pretty: pino-pretty, for a person at a terminal. */
+export const LogFormatSchema = Type.Union([Type.Literal('json'), Type.Literal('pretty')], { default: 'json' });
+
+/** Prometheus metrics at `GET /metrics` (docs/observability.md). */
+export const MetricsSchema = Type.Object(
+  {
+    /** false: no /metrics route (404) and nothing counted. */
+    enabled: Type.Boolean({ default: true }),
+    /** false drops the `key` label (tokens, cost, rate limits by team only): for thousands of keys. */
+    keyLabel: Type.Boolean({ default: true }),
+  },
+  section,
 );
 
 export const RETRY_DEFAULTS = { attempts: 3, backoffMs: 200, maxBackoffMs: 8000, maxRetryAfterMs: 30000 } as const;
@@ -89,7 +102,10 @@ const providerCommon = {
   timeouts: Type.Optional(TimeoutsOverrideSchema),
   capabilities: CapabilitiesSchema,
 };
-const keyedProvider = <const T extends 'openai' | 'anthropic' | 'gemini'>(type: T) =>
+const keyedProvider = <const T extends 'openai' | 'anthropic' | 'gemini', E extends TProperties = Record<never, never>>(
+  type: T,
+  extra?: E,
+) =>
   Type.Object(
     {
       type: Type.Literal(type),
@@ -98,17 +114,26 @@ const keyedProvider = <const T extends 'openai' | 'anthropic' | 'gemini'>(type: 
       /** Default comes from the adapter. */
       baseUrl: Type.Optional(Type.String()),
       ...providerCommon,
+      ...(extra as E),
     },
     closed,
   );
 
+/**
+ * Responses API clients (`POST /v1/responses`) get their body passed through to the upstream's
+ * `/responses`; false = translated to Chat Completions. Default: true for `openai`, false for
+ * `openai-compatible` and `azure`.
+ */
+const responsesApi = { responsesApi: Type.Optional(Type.Boolean()) };
+
 export const ProviderSchema = Type.Union([
-  keyedProvider('openai'),
+  keyedProvider('openai', responsesApi),
   Type.Object(
     {
       type: Type.Literal('openai-compatible'),
       baseUrl: Type.String(),
       apiKey: Type.String({ default: '' }),
+      ...responsesApi,
       ...providerCommon,
     },
     closed,
@@ -126,6 +151,7 @@ export const ProviderSchema = Type.Union([
       apiVersion: Type.Optional(text()),
       /** Use the `/openai/v1` API (deployment name in the body, no api-version). */
       v1: Type.Boolean({ default: false }),
+      ...responsesApi,
       ...providerCommon,
     },
     closed,
@@ -292,8 +318,38 @@ export const ServerSchema = Type.Object(
     allowSampleKeys: Type.Optional(Type.Boolean()),
     /** Enables /admin/* (Bearer this key) and the CLI's admin commands; unset = /admin/* answers 404. */
     adminKey: Type.Optional(text(16)),
+    /** `GET /metrics` wants `Authorization: Bearer` this key; unset = /metrics answers loopback clients only. */
+    metricsKey: Type.Optional(text(16)),
     /** Browser clients: origins allowed (exact `https://app.example.com`, or `"*"`). Unset = no CORS. */
     cors: Type.Optional(Type.Object({ origins: Type.Array(text(), { minItems: 1 }) }, closed)),
+  },
+  section,
+);
+
+/** Traces (OpenTelemetry, GenAI conventions); the standard `OTEL_*` variables apply too (docs/observability.md). */
+export const TelemetrySchema = Type.Object(
+  {
+    /** OTLP/HTTP collector: `endpoint` is the base URL (`/v1/traces` appended unless already there). */
+    otlp: Type.Optional(
+      Type.Object({ endpoint: Type.String({ pattern: '^https?://' }), headers: HeadersSchema }, closed),
+    ),
+    /** Share of new traces exported (a caller's sampled flag decides for a continued trace). */
+    sampleRatio: Type.Number({ minimum: 0, maximum: 1, default: 1 }),
+    /** Exports prompts and completions as span attributes; off by default. */
+    captureContent: Type.Boolean({ default: false }),
+    /** `service.name` of the spans; `OTEL_SERVICE_NAME` or `llmux` when unset. */
+    serviceName: Type.Optional(text()),
+  },
+  section,
+);
+
+/** Stored Responses API responses (`store: true`, `previous_response_id`), in the store. */
+export const ResponsesSchema = Type.Object(
+  {
+    /** Days a stored response is kept (a follow-up turn extends its whole conversation); 0 = forever. */
+    retentionDays: integer(0, 30),
+    /** Largest response stored (its Response object and its turn's input items, as JSON); a larger one is not kept. */
+    maxStoredMb: Type.Number({ exclusiveMinimum: 0, default: 16 }),
   },
   section,
 );
@@ -327,7 +383,8 @@ export const ConfigFileSchema = Type.Object(
   {
     server: ServerSchema,
     store: StoreSchema,
-    logging: Type.Object({ level: LogLevelSchema }, section),
+    logging: Type.Object({ level: LogLevelSchema, format: LogFormatSchema }, section),
+    metrics: MetricsSchema,
     providers: Type.Record(Type.String(), ProviderSchema, { default: {} }),
     models: Type.Array(ModelSchema, { default: [] }),
     router: Type.Object({ cooldown: CooldownSchema, retry: RetrySchema, timeouts: TimeoutsSchema }, section),
@@ -335,6 +392,8 @@ export const ConfigFileSchema = Type.Object(
     teams: Type.Array(TeamSchema, { default: [] }),
     pricing: PricingSchema,
     limits: LimitsSchema,
+    responses: ResponsesSchema,
+    telemetry: TelemetrySchema,
     /** Redis URL shared by every replica (limits, budgets, key revocations, cooldowns); empty = in-process. */
     redis: Type.Optional(Type.String()),
   },
@@ -360,6 +419,9 @@ export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
 export type PricingConfig = Static<typeof PricingSchema>;
 export type PriceOverride = Static<typeof PriceOverrideSchema>;
 export type LimitsConfig = Static<typeof LimitsSchema>;
+export type ResponsesConfig = Static<typeof ResponsesSchema>;
+export type MetricsConfig = Static<typeof MetricsSchema>;
+export type TelemetryConfig = Static<typeof TelemetrySchema>;
 
 export type StoreConfig = ({ kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string }) & {
   flushIntervalMs: number;
@@ -421,6 +483,9 @@ export interface LlmuxConfig {
   teams: TeamConfig[];
   pricing: PricingConfig;
   limits: LimitsConfig;
+  responses: ResponsesConfig;
+  metrics: MetricsConfig;
+  telemetry: TelemetryConfig;
   /** Redis URL, or undefined for in-process limits and state. */
   redis: string | undefined;
   /** Human-readable notes about what was disabled and why (no secrets). */

@@ -5,7 +5,7 @@ const CREDENTIAL_HEADER = /auth|key|token|secret|password|cookie/i;
 
 /**
  * Every credential the config holds: provider API keys, credential-like provider and deployment
- * headers, llmux client and admin keys, the Postgres and Redis passwords. These must never reach a client or a log.
+ * headers, llmux client, admin and metrics keys, the Postgres and Redis passwords. These must never reach a client or a log.
  */
 export function configSecrets(config: LlmuxConfig): string[] {
   const secrets: string[] = [];
@@ -21,8 +21,12 @@ export function configSecrets(config: LlmuxConfig): string[] {
   for (const model of config.models) for (const deployment of model.deployments) addHeaders(deployment.headers);
   for (const key of config.keys) secrets.push(key.key);
   if (config.server.adminKey !== undefined) secrets.push(config.server.adminKey);
+  if (config.server.metricsKey !== undefined) secrets.push(config.server.metricsKey);
   if (config.store.kind === 'postgres') secrets.push(urlPassword(config.store.url));
   if (config.redis !== undefined) secrets.push(urlPassword(config.redis));
+  // Any OTLP header may be a credential (vendors name theirs freely: `x-honeycomb-team`, `signoz-ingestion-key`).
+  for (const value of Object.values(config.telemetry.otlp?.headers ?? {})) secrets.push(value);
+  if (config.telemetry.otlp !== undefined) secrets.push(urlPassword(config.telemetry.otlp.endpoint));
   return secrets.filter((secret) => secret !== '');
 }
 

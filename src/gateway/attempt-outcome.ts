@@ -19,6 +19,7 @@ export function healthOutcome(error: GatewayError, policy: RetryPolicy, repeated
       retryAfterMs: hint === undefined ? undefined : Math.min(hint, policy.maxRetryAfterMs),
       repeated,
       credentialsRejected: isProviderKeyRejected(error),
+      error: { code: error.code, message: error.message },
     };
   }
   if (error.upstreamStatus !== undefined) return { kind: 'success', firstByteMs: undefined };

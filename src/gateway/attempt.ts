@@ -9,6 +9,7 @@ import { mergeEventStreams, mergeResults } from './fan-out.ts';
 import { jsonOutputDecoder, streamOutputDecoder } from './output-decoders.ts';
 import { passthroughJson, passthroughStream } from './passthrough.ts';
 import { SiblingSignals } from './sibling-signals.ts';
+import { withTraceHeaders } from './trace-headers.ts';
 import { pipeEvents, readTranslatedResult, upstreamEvents } from './translated.ts';
 import { type ProviderRuntime, type ServedBy, servedByHeaders } from './types.ts';
 
@@ -18,6 +19,8 @@ export interface AttemptTarget {
   target: DeploymentTarget;
   timeouts: UpstreamTimeouts;
   servedBy: Omit<ServedBy, 'warnings'>;
+  /** `traceparent` (and `tracestate`) naming this attempt's span; set only when tracing is on. */
+  traceHeaders?: Record<string, string> | undefined;
 }
 
 export interface AttemptResult {
@@ -26,12 +29,21 @@ export interface AttemptResult {
   streamError: GatewayError | undefined;
 }
 
-/** Passthrough happens exactly when the client's wire format is the one the upstream speaks, and it knows how. */
+/**
+ * Passthrough happens exactly when the client's wire format is one the upstream speaks, and it
+ * knows how. The hooks for the surface are `passthroughHooksFor`'s (`adapter.passthrough` only
+ * when the surface speaks the adapter's main `wireFormat`).
+ */
 export function passesThrough(
   surface: Surface,
   adapter: ProviderAdapter,
 ): adapter is ProviderAdapter & { passthrough: PassthroughHooks } {
-  return adapter.passthrough !== undefined && adapter.wireFormat === surface.wireFormat;
+  return passthroughHooksFor(surface, adapter) !== undefined;
+}
+
+export function passthroughHooksFor(surface: Surface, adapter: ProviderAdapter): PassthroughHooks | undefined {
+  if (adapter.wireFormat === surface.wireFormat) return adapter.passthrough;
+  return adapter.otherPassthroughs?.[surface.wireFormat];
 }
 
 /**
@@ -42,9 +54,8 @@ export async function runAttempt(ctx: RequestContext, attempt: AttemptTarget): P
   const adapter = attempt.runtime.adapter;
   const embedding = ctx.request.embedding;
   if (embedding !== undefined) return runEmbeddingAttempt(ctx, attempt, embedding);
-  return passesThrough(ctx.surface, adapter)
-    ? runPassthrough(ctx, attempt, adapter.passthrough)
-    : runTranslated(ctx, attempt);
+  const hooks = passthroughHooksFor(ctx.surface, adapter);
+  return hooks ? runPassthrough(ctx, attempt, hooks) : runTranslated(ctx, attempt);
 }
 
 async function runPassthrough(
@@ -61,8 +72,14 @@ async function runPassthrough(
   const [upstream] = await sendAll(attempt, [prepared], new SiblingSignals(ctx.signal, 1));
   const headers = servedByHeaders({ ...attempt.servedBy, warnings: prepared.warnings });
   const { adapter } = attempt.runtime;
+  const outputTexts = prepared.outputTexts;
+  const ownDecoder = outputTexts && ((bytes: Buffer) => ({ texts: outputTexts(bytes), finishReasons: [] }));
   if (!request.stream) {
-    const output = { tally: ctx.output, decoder: jsonOutputDecoder(adapter, attempt.target) };
+    const output = {
+      tally: ctx.output,
+      decoder: ownDecoder ?? jsonOutputDecoder(adapter, attempt.target),
+      keep: ctx.record.trace?.sampled === true,
+    };
     return {
       usage: await passthroughJson(upstream as UpstreamResponse, client, headers, prepared, output),
       streamError: undefined,
@@ -70,7 +87,7 @@ async function runPassthrough(
   }
   const filter = prepared.createStreamFilter();
   const streamHeaders = withStreamContentType(headers, request);
-  const output = { tally: ctx.output, decoder: streamOutputDecoder(adapter, attempt.target) };
+  const output = { tally: ctx.output, decoder: ownDecoder ?? streamOutputDecoder(adapter, attempt.target) };
   const result = await passthroughStream(
     upstream as UpstreamResponse,
     client,
@@ -114,7 +131,8 @@ async function runTranslated(ctx: RequestContext, attempt: AttemptTarget): Promi
         responses.map((upstream, i) => readTranslatedResult(upstream, runtime.adapter, target, parts[i])),
       );
       const result = results.length === 1 ? (results[0] as (typeof results)[0]) : mergeResults(results);
-      if (result.usage === undefined) ctx.output.addResult(result);
+      // A traced request keeps its output for the span's finish reasons (and content, when captured).
+      if (result.usage === undefined || ctx.record.trace?.sampled === true) ctx.output.addResult(result);
       client.send(200, { 'content-type': 'application/json', ...headers }, ctx.request.renderResult(result));
       return { usage: result.usage, streamError: undefined };
     }
@@ -164,7 +182,7 @@ async function sendAll(
   };
   const settled = await Promise.allSettled(
     built.map((b, index) =>
-      runtime.transport.send(b.request, { signal: siblings.signal(index), timeouts }).then(
+      runtime.transport.send(withTraceHeaders(b.request, attempt), { signal: siblings.signal(index), timeouts }).then(
         (response) => {
           if (response.status >= 400) fail(index);
           return response;

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { GatewayError } from '../core/errors.ts';
 import { capText } from '../lib/cap-text.ts';
+import type { RequestTracing } from '../observability/tracing/request-tracing.ts';
 import type { RequestPolicy } from '../policy/admission.ts';
 import type { ApiKeyEntry } from '../policy/key-store.ts';
 import { newRequestRecord } from '../policy/request-record.ts';
@@ -34,6 +35,8 @@ export interface Gateway {
   countTokens?(texts: readonly string[]): number;
   /** Called with the final record of every request the gateway served or refused (the access log). */
   onSettled?(record: RequestLogRecord): void;
+  /** Set when tracing is on: trace context per request and attempt (`traceparent` upstream). */
+  tracing?: RequestTracing | undefined;
 }
 
 /** A request as the route hands it to the gateway: parsed and authenticated. */
@@ -46,6 +49,9 @@ export interface IncomingRequest {
   /** The body's declared size, when it had one. */
   bodyBytes: number | undefined;
   request: SurfaceRequest;
+  /** The caller's W3C trace context headers (read only when tracing is on). */
+  traceparent?: string | string[] | undefined;
+  tracestate?: string | string[] | undefined;
 }
 
 /** One client request on its way through the gateway: every stage reads and fills in this one object. */
@@ -94,6 +100,14 @@ export class RequestContext {
     record.publicModel = capText(incoming.request.model);
     record.stream = incoming.request.stream;
     record.surface = surface.wireFormat;
+    const tracing = gateway.tracing;
+    if (tracing !== undefined) {
+      record.trace = tracing.begin(incoming.traceparent, incoming.tracestate);
+      if (record.trace.sampled) {
+        const { wireBody, maxOutputTokens } = incoming.request;
+        record.requestParams = tracing.requestParams(surface.wireFormat, wireBody, maxOutputTokens);
+      }
+    }
     this.record = record;
   }
 

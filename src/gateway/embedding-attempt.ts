@@ -14,6 +14,7 @@ import type { UpstreamResponse } from '../upstream/types.ts';
 import type { AttemptResult, AttemptTarget } from './attempt.ts';
 import type { RequestContext } from './context.ts';
 import { readAll } from './read-body.ts';
+import { withTraceHeaders } from './trace-headers.ts';
 import { servedByHeaders } from './types.ts';
 
 /** Passthrough happens when the provider's embeddings API is the surface's format and it knows how. */
@@ -75,13 +76,17 @@ export async function runEmbeddingAttempt(
   const result = hooks.parseEmbeddingResponse(parsed, attempt.target, request);
   // The client's answer carries usage: what the upstream did not count is counted here, and flagged.
   result.usage ??= estimatedUsage(ctx);
-  ctx.client.send(200, jsonHeaders(attempt, built.warnings), operation.renderResult(result));
+  const warnings = [...(ctx.request.translationWarnings?.() ?? []), ...built.warnings];
+  ctx.client.send(200, jsonHeaders(attempt, warnings), operation.renderResult(result));
   return { usage: result.usage, streamError: undefined };
 }
 
 async function send(ctx: RequestContext, attempt: AttemptTarget, built: BuiltRequest): Promise<UpstreamResponse> {
   const { runtime, timeouts, target } = attempt;
-  const upstream = await runtime.transport.send(built.request, { signal: ctx.signal, timeouts });
+  const upstream = await runtime.transport.send(withTraceHeaders(built.request, attempt), {
+    signal: ctx.signal,
+    timeouts,
+  });
   if (upstream.status < 400) return upstream;
   const body = await upstream.text().catch(() => '');
   throw runtime.adapter.parseError(upstream.status, body, upstream.headers, target);

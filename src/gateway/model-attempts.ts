@@ -153,7 +153,10 @@ async function attemptOn(
     errorCode: null,
     fallback: ctx.triedModels.length > 1,
   };
-  (ctx.record.attemptLog ??= []).push(attemptRecord);
+  if (ctx.record.attemptLog === undefined) ctx.record.attemptLog = [];
+  ctx.record.attemptLog.push(attemptRecord);
+  const traced = ctx.record.trace === undefined ? undefined : ctx.gateway.tracing?.attempt(ctx.record.trace);
+  if (traced !== undefined) attemptRecord.spanId = traced.spanId;
   let outcome: AttemptOutcome = { kind: 'neutral' };
   // A probe whose response starts has shown the deployment works: settle it then, so that a long
   // stream does not keep the deployment half-open (and without traffic) until it ends.
@@ -170,6 +173,7 @@ async function attemptOn(
       target,
       timeouts: deployment.timeouts,
       servedBy: { provider: runtime.name, model: target.model, attempts: ctx.attempts, fallbackModels },
+      traceHeaders: traced?.headers,
     });
     recordUsage(ctx.record, result.usage);
     if (result.streamError && ctx.cutByShutdown()) {

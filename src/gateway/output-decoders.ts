@@ -1,6 +1,6 @@
 import { tryParseJson } from '../lib/json.ts';
 import type { DeploymentTarget, ProviderAdapter } from '../providers/types.ts';
-import { type OutputDecoder, OutputTally } from './output-tally.ts';
+import { type DecodedOutput, type OutputDecoder, OutputTally } from './output-tally.ts';
 
 /** Kept bytes are already within the tally's cap; no event is refused for its size here. */
 const NO_EVENT_CAP = Number.MAX_SAFE_INTEGER;
@@ -16,7 +16,7 @@ export function streamOutputDecoder(adapter: ProviderAdapter, target: Deployment
     } catch {
       // A stream cut mid-event, or an error event: the text before it still counts.
     }
-    return [tally.keptText()];
+    return decodedFrom(tally);
   };
 }
 
@@ -24,9 +24,13 @@ export function streamOutputDecoder(adapter: ProviderAdapter, target: Deployment
 export function jsonOutputDecoder(adapter: ProviderAdapter, target: DeploymentTarget): OutputDecoder {
   return (bytes) => {
     const parsed = tryParseJson(bytes.toString('utf8'));
-    if (parsed === undefined) return [];
+    if (parsed === undefined) return { texts: [], finishReasons: [] };
     const tally = new OutputTally();
     tally.addResult(adapter.parseResponse(parsed, target));
-    return [tally.keptText()];
+    return decodedFrom(tally);
   };
+}
+
+function decodedFrom(tally: OutputTally): DecodedOutput {
+  return { texts: [tally.keptText()], finishReasons: tally.finishReasons() };
 }

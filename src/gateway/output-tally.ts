@@ -1,4 +1,4 @@
-import type { ChatResult, StreamEvent } from '../core/types.ts';
+import type { ChatResult, FinishReason, StreamEvent } from '../core/types.ts';
 
 /** Text kept for an exact count; past it, characters are counted and converted at about 4 per token. */
 const MAX_KEPT_CHARS = 64 * 1024;
@@ -6,8 +6,14 @@ const MAX_KEPT_CHARS = 64 * 1024;
 const MAX_KEPT_BYTES = 256 * 1024;
 const CHARS_PER_TOKEN = 4;
 
-/** Turns kept upstream bytes into the output text they carry (the adapter's own parser). */
-export type OutputDecoder = (bytes: Buffer) => string[];
+/** Turns kept upstream bytes into the output they carry (the adapter's own parser). */
+export type OutputDecoder = (bytes: Buffer) => DecodedOutput;
+
+export interface DecodedOutput {
+  texts: string[];
+  /** Why each choice ended, in the provider's words (traces). */
+  finishReasons: string[];
+}
 
 /**
  * What a request's response carried, kept cheaply while it streams, so that usage a provider never
@@ -22,6 +28,8 @@ export class OutputTally {
   private keptBytes = 0;
   private seenBytes = 0;
   private decoder: OutputDecoder | undefined;
+  private decoded: DecodedOutput | undefined;
+  private readonly reasons: string[] = [];
 
   addText(text: string | undefined): void {
     if (!text) return;
@@ -36,6 +44,7 @@ export class OutputTally {
       this.addText(event.text);
     else if (event.type === 'tool-call-start') this.addText(event.name);
     else if (event.type === 'tool-call-delta') this.addText(event.argumentsDelta);
+    else if (event.type === 'finish') this.reasons[event.choice] = finishReasonName(event.reason);
   }
 
   addResult(result: ChatResult): void {
@@ -44,6 +53,7 @@ export class OutputTally {
       this.addText(choice.refusal ?? undefined);
       for (const part of choice.reasoning) this.addText(part.text);
       for (const call of choice.toolCalls) this.addText(call.name + call.arguments);
+      this.reasons.push(finishReasonName(choice.finishReason));
     }
   }
 
@@ -61,19 +71,41 @@ export class OutputTally {
     return this.texts.join('');
   }
 
+  /** The output text (up to the caps), kept bytes decoded: what a trace with content capture shows. */
+  text(): string {
+    return this.keptText() + (this.decodeKept()?.texts.join('') ?? '');
+  }
+
+  /** Why each choice ended, as far as the kept output tells (traces). */
+  finishReasons(): string[] {
+    const reasons = this.reasons.filter((reason) => reason !== undefined);
+    return reasons.length > 0 ? reasons : (this.decodeKept()?.finishReasons ?? []);
+  }
+
+  /** The kept passthrough bytes decoded once (undefined when none were kept, or they do not decode). */
+  private decodeKept(): DecodedOutput | undefined {
+    if (this.decoder === undefined || this.keptBytes === 0) return undefined;
+    try {
+      this.decoded ??= this.decoder(Buffer.concat(this.bytes));
+    } catch {
+      return undefined;
+    }
+    return this.decoded;
+  }
+
   /** Output tokens, counted with `countTexts` over the text kept and estimated for the rest. */
   tokens(countTexts: (texts: readonly string[]) => number): number {
     let tokens = this.texts.length > 0 ? countTexts(this.texts) : 0;
     tokens += Math.ceil(this.overflowChars / CHARS_PER_TOKEN);
     if (this.decoder !== undefined && this.keptBytes > 0) {
-      let decoded = 0;
-      try {
-        decoded = countTexts(this.decoder(Buffer.concat(this.bytes)));
-      } catch {
-        decoded = Math.ceil(this.keptBytes / CHARS_PER_TOKEN / 4);
-      }
+      const output = this.decodeKept();
+      const decoded = output === undefined ? Math.ceil(this.keptBytes / CHARS_PER_TOKEN / 4) : countTexts(output.texts);
       tokens += Math.ceil((decoded * this.seenBytes) / this.keptBytes);
     }
     return tokens;
   }
+}
+
+function finishReasonName(reason: FinishReason): string {
+  return reason.raw ?? reason.unified;
 }

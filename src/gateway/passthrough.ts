@@ -23,10 +23,11 @@ export async function passthroughJson(
   client: ClientResponse,
   headers: Record<string, string>,
   prepared: PreparedPassthrough,
-  output: { tally: OutputTally; decoder: OutputDecoder },
+  /** `keep`: the body is kept even with usage (a traced request's finish reasons and content). */
+  output: { tally: OutputTally; decoder: OutputDecoder; keep?: boolean },
 ): Promise<Usage | undefined> {
   const { body, usage } = prepared.readBody(await readAll(upstream));
-  if (usage === undefined) output.tally.addBytes(body, output.decoder);
+  if (usage === undefined || output.keep === true) output.tally.addBytes(body, output.decoder);
   client.send(200, { 'content-type': 'application/json', ...headers }, body);
   return usage;
 }
@@ -98,7 +99,7 @@ export async function passthroughStream(
   // A stream with a closing (a JSON array's `]`) is closed only once something opened it.
   const closing = client.started ? filter.closing?.() : undefined;
   client.end(closing?.toString('utf8'));
-  return { usage: filter.usage, error: undefined };
+  return { usage: filter.usage, error: filter.failure };
 }
 
 function malformedEventError(): GatewayError {

@@ -15,6 +15,7 @@ import { assertSafeWildcardMatch } from './deployment-target.ts';
 import { checkEmbeddingChain } from './embedding-attempt.ts';
 import { tryModel } from './model-attempts.ts';
 import { endStreamWithError } from './stream-error.ts';
+import { completeTrace } from './trace-record.ts';
 
 /**
  * The lifecycle of one request, for any surface: resolve the model, admit, run the attempts over
@@ -45,6 +46,7 @@ export async function serve(
   } finally {
     watched?.dispose();
     closeRecord(ctx);
+    completeTrace(ctx);
     try {
       gateway.policy.settle(admission, ctx.record);
       gateway.onSettled?.(ctx.record);

@@ -5,7 +5,13 @@ import type { Admission, RequestFacts, RequestPolicy } from './admission.ts';
 import type { ApiKeyEntry } from './key-store.ts';
 import { limitSubjects } from './limit-subjects.ts';
 import { budgetPeriodStarts, ticketOf } from './limits/subjects.ts';
-import { type AdmitOutcome, type Limiter, LimiterUnavailable, type LimitSubject } from './limits/types.ts';
+import {
+  type AdmitOutcome,
+  type Limiter,
+  LimiterUnavailable,
+  type LimitName,
+  type LimitSubject,
+} from './limits/types.ts';
 import type { PriceBook, PricedTarget } from './pricing/types.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
 
@@ -36,6 +42,8 @@ const STORE_ERROR_LOG_EVERY_MS = 10_000;
 export class TenancyPolicy implements RequestPolicy {
   private readonly now: () => number;
   private lastStoreErrorLog = Number.NEGATIVE_INFINITY;
+  /** Requests refused at admission → the limit that refused them, until `settle` puts it on the record. */
+  private readonly refusedBy = new Map<string, string>();
 
   constructor(private readonly options: TenancyPolicyOptions) {
     this.now = options.now ?? Date.now;
@@ -62,11 +70,19 @@ export class TenancyPolicy implements RequestPolicy {
       return this.storeUnavailable(error, key, facts, subjects);
     }
     const headers = rateLimitHeaders(outcome.requests, outcome.tokens);
-    if (!outcome.admitted) throw refusal(outcome, headers);
+    if (!outcome.admitted) {
+      this.refusedBy.set(facts.requestId, limitLabel(outcome.subject, outcome.limit));
+      throw refusal(outcome, headers);
+    }
     return { key, facts, ticket: outcome.ticket, headers };
   }
 
   settle(admission: Admission | undefined, record: RequestLogRecord): void {
+    const refusedBy = this.refusedBy.get(record.requestId);
+    if (refusedBy !== undefined) {
+      this.refusedBy.delete(record.requestId);
+      record.refusedByLimit = refusedBy;
+    }
     try {
       record.costMicros = this.costOf(record);
     } catch (error) {
@@ -156,6 +172,19 @@ const LIMIT_WORDS = {
   requests: 'requests per minute',
   tokens: 'tokens per minute',
   concurrency: 'concurrent requests',
+};
+
+/** The limit as the config names it (`rpm`, `tpm`, `maxConcurrent`, `budget`), `team.` in front for a team's. */
+function limitLabel(subject: LimitSubject, limit: LimitName): string {
+  const field = LIMIT_FIELDS[limit];
+  return subject.kind === 'team' ? `team.${field}` : field;
+}
+
+const LIMIT_FIELDS: Record<LimitName, string> = {
+  requests: 'rpm',
+  tokens: 'tpm',
+  concurrency: 'maxConcurrent',
+  budget: 'budget',
 };
 
 function whose(subject: LimitSubject): string {

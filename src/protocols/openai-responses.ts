@@ -80,6 +80,14 @@ export type ResponsesOutputItem =
     }
   | {
       id: string;
+      type: 'custom_tool_call';
+      status: 'in_progress' | 'completed' | 'incomplete';
+      call_id: string;
+      name: string;
+      input: string;
+    }
+  | {
+      id: string;
       type: 'reasoning';
       summary: Array<{ type: 'summary_text'; text: string }>;
       encrypted_content?: string;

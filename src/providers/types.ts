@@ -83,6 +83,13 @@ export interface ProviderAdapter {
   readonly wireFormat: string;
   /** How to forward a client body of `wireFormat` unchanged (DESIGN §1); absent = always translate. */
   readonly passthrough?: PassthroughHooks;
+  /**
+   * Passthrough for the other wire formats the upstream also speaks, by format (OpenAI's Responses
+   * API beside Chat Completions): a surface of one of them passes through as well.
+   */
+  readonly otherPassthroughs?: Readonly<Record<string, PassthroughHooks>>;
+  /** The adapter for one configured provider, when its settings change what it speaks (`responsesApi`). */
+  forProvider?(settings: ProviderSettings): ProviderAdapter;
   /** Most choices one upstream request can return; llmux fans out when a client asks for more. */
   readonly maxChoicesPerRequest?: number;
   /** The upstream model id goes into the URL path (Gemini): a wildcard may match one plain segment only. */
@@ -121,6 +128,11 @@ export interface ProviderAdapter {
 export interface PassthroughHooks {
   /** The upstream request for a client body of the adapter's wire format (validated by that surface). */
   prepare(wireBody: object, target: DeploymentTarget, client?: PassthroughClientFacts): PreparedPassthrough;
+  /**
+   * The upstream request that counts a client body's input tokens with the provider's own counter
+   * (Anthropic's `/v1/messages/count_tokens`); absent when the provider has none.
+   */
+  prepareTokenCount?(wireBody: object, target: DeploymentTarget, client?: PassthroughClientFacts): BuiltRequest;
 }
 
 /** What the client asked for outside its body (Gemini: streaming and its framing are in the URL). */
@@ -140,6 +152,11 @@ export interface PreparedPassthrough extends BuiltRequest {
   readBody(body: Buffer): { body: Buffer; usage: Usage | undefined };
   /** One per streamed answer. */
   createStreamFilter(): PassthroughStreamFilter;
+  /**
+   * The output texts in answer bytes (a body, or stream frames), for the estimate when the upstream
+   * sent no usage; absent = read back with the adapter's own parsers (its main wire format).
+   */
+  outputTexts?(bytes: Buffer): string[];
 }
 
 /** Looks at each frame of a passthrough stream (one whole SSE frame, its data a JSON object or the end sentinel). */
@@ -154,6 +171,11 @@ export interface PassthroughStreamFilter {
   readonly usage: Usage | undefined;
   /** Bytes that close a complete stream after the last frame (a JSON array's `]`); absent = none. */
   closing?(): Buffer | undefined;
+  /**
+   * A failure the upstream reported inside a stream that still ended properly (a Responses
+   * `response.failed`): the frames went to the client as sent, this goes into the request's record.
+   */
+  readonly failure?: GatewayError | undefined;
 }
 
 /**

@@ -6,7 +6,14 @@ import {
   openUntil,
   viewCircuit,
 } from './circuit-breaker.ts';
-import type { AttemptOutcome, CircuitChange, DeploymentSnapshot, LatencyStats, RouterState } from './router-state.ts';
+import type {
+  AttemptOutcome,
+  CircuitChange,
+  DeploymentError,
+  DeploymentSnapshot,
+  LatencyStats,
+  RouterState,
+} from './router-state.ts';
 import type { CooldownPolicy } from './types.ts';
 
 export interface MemoryRouterStateOptions {
@@ -19,7 +26,13 @@ interface DeploymentRecord {
   inFlight: number;
   latency: LatencyStats | undefined;
   circuit: CircuitRecord;
+  /** The last RECENT_ERRORS failures, oldest first. */
+  recentErrors?: DeploymentError[];
 }
+
+/** Failures kept per deployment for the console, and the longest message kept. */
+export const RECENT_ERRORS = 5;
+const RECENT_ERROR_MESSAGE_CHARS = 300;
 
 /** RouterState for a single process. Synchronous underneath; state is lost on restart. */
 export class MemoryRouterState implements RouterState {
@@ -36,7 +49,14 @@ export class MemoryRouterState implements RouterState {
     return deploymentIds.map((id) => {
       const record = this.records.get(id);
       if (!record) return { id, inFlight: 0, latency: undefined, circuit: viewCircuit(newCircuitRecord(), now) };
-      return { id, inFlight: record.inFlight, latency: record.latency, circuit: viewCircuit(record.circuit, now) };
+      const snapshot: DeploymentSnapshot = {
+        id,
+        inFlight: record.inFlight,
+        latency: record.latency,
+        circuit: viewCircuit(record.circuit, now),
+      };
+      if (record.recentErrors !== undefined) snapshot.recentErrors = record.recentErrors;
+      return snapshot;
     });
   }
 
@@ -58,6 +78,7 @@ export class MemoryRouterState implements RouterState {
         ? { ewmaMs: this.alpha * sample + (1 - this.alpha) * previous.ewmaMs, samples: previous.samples + 1 }
         : { ewmaMs: sample, samples: 1 };
     }
+    if (outcome.kind === 'failure' && outcome.error !== undefined) rememberError(record, outcome.error, now);
     return applyOutcome(record.circuit, this.cooldown, outcome, now, probe);
   }
 
@@ -90,4 +111,15 @@ export class MemoryRouterState implements RouterState {
     }
     return record;
   }
+}
+
+function rememberError(record: DeploymentRecord, error: { code: string; message: string }, now: number): void {
+  const errors = record.recentErrors ?? [];
+  record.recentErrors = errors;
+  const message =
+    error.message.length > RECENT_ERROR_MESSAGE_CHARS
+      ? `${error.message.slice(0, RECENT_ERROR_MESSAGE_CHARS)}…`
+      : error.message;
+  errors.push({ at: now, code: error.code, message });
+  if (errors.length > RECENT_ERRORS) errors.splice(0, errors.length - RECENT_ERRORS);
 }

@@ -29,6 +29,16 @@ export interface DeploymentSnapshot {
   inFlight: number;
   latency: LatencyStats | undefined;
   circuit: CircuitView;
+  /** The last few failures of the deployment, oldest first (the console); absent when none is kept. */
+  recentErrors?: readonly DeploymentError[];
+}
+
+/** A failure of a deployment as the console lists it. */
+export interface DeploymentError {
+  /** Epoch ms. */
+  at: number;
+  code: string;
+  message: string;
 }
 
 /** How one attempt on a deployment ended, as far as the deployment's health is concerned. */
@@ -47,6 +57,8 @@ export type AttemptOutcome =
       retryAfterMs: number | undefined;
       repeated: boolean;
       credentialsRejected: boolean;
+      /** What went wrong, for the deployment's recent errors. */
+      error?: { code: string; message: string };
     }
   /** Says nothing about the deployment (the client went away, an internal error). */
   | { kind: 'neutral' };

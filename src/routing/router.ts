@@ -1,5 +1,5 @@
 import { type Candidate, type Plan, planDeployments } from './planner.ts';
-import type { AttemptOutcome, CircuitChange, RouterState } from './router-state.ts';
+import type { AttemptOutcome, CircuitChange, DeploymentSnapshot, RouterState } from './router-state.ts';
 import type { StrategyContext } from './strategies.ts';
 import type { Deployment, PublicModel } from './types.ts';
 
@@ -40,13 +40,7 @@ export class Router {
     const ids = model.deployments.map((deployment) => deployment.id);
     const snapshots = await this.guard(
       () => this.state.snapshot(ids, now),
-      () =>
-        ids.map((id) => ({
-          id,
-          inFlight: 0,
-          latency: undefined,
-          circuit: { state: 'closed' as const, reopensAt: undefined, probeAvailable: false },
-        })),
+      () => ids.map((id) => idleSnapshot(id)),
     );
     return planDeployments(model, snapshots, this.context);
   }
@@ -84,6 +78,14 @@ export class Router {
     if (change) this.options.onCircuitChange?.(deployment, change);
   }
 
+  /** The live state of the given deployments (the console); idle and closed when the state is unreachable. */
+  async inspect(deploymentIds: readonly string[]): Promise<DeploymentSnapshot[]> {
+    return this.guard(
+      () => this.state.snapshot(deploymentIds, this.now()),
+      () => deploymentIds.map((id) => idleSnapshot(id)),
+    );
+  }
+
   /** How many of the given deployments take traffic now (circuit not open); all of them when the state is unreachable. */
   async usableCount(deploymentIds: readonly string[]): Promise<number> {
     const snapshots = await this.guard(
@@ -102,4 +104,13 @@ export class Router {
       return fallback();
     }
   }
+}
+
+function idleSnapshot(id: string): DeploymentSnapshot {
+  return {
+    id,
+    inFlight: 0,
+    latency: undefined,
+    circuit: { state: 'closed', reopensAt: undefined, probeAvailable: false },
+  };
 }

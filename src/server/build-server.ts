@@ -9,13 +9,14 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.ts';
 import type { Gateway } from '../gateway/context.ts';
+import type { RequestTracing } from '../observability/tracing/request-tracing.ts';
 import { logAccess } from '../policy/access-log.ts';
 import type { ApiKeyEntry, KeyStore } from '../policy/key-store.ts';
 import type { Limiter } from '../policy/limits/types.ts';
+import type { RequestLogRecord } from '../store/types.ts';
 import { anthropicMessagesSurface } from '../surfaces/anthropic-messages/index.ts';
 import { openAIEmbeddingsSurface } from '../surfaces/openai-chat/embeddings/index.ts';
 import { openAIChatSurface } from '../surfaces/openai-chat/index.ts';
-import { openAIResponsesSurface } from '../surfaces/openai-responses/index.ts';
 import type { RequestQuery, Surface } from '../surfaces/types.ts';
 import { createJsonBodyParser, declaredLength } from './body-reader.ts';
 import { addressOf, ConnectionGuard } from './connection-guard.ts';
@@ -37,8 +38,12 @@ import { registerAnthropicCountTokensRoute } from './routes/anthropic-count-toke
 import { registerGeminiRoutes } from './routes/gemini-routes.ts';
 import { type FrontDoorCounters, registerHealthRoutes } from './routes/health.ts';
 import { registerKeyInfoRoute } from './routes/key-info.ts';
+import { METRICS_PATH, type MetricsEndpoint, registerMetricsRoute } from './routes/metrics.ts';
 import { registerModelRoutes } from './routes/models.ts';
+import { decoratePlayground } from './routes/playground.ts';
+import { registerResponsesRoutes, type StoredResponses } from './routes/responses-routes.ts';
 import { registerSurfaceRoute } from './routes/surface-route.ts';
+import { isUiPath, registerUiRoutes } from './routes/ui-static.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -81,6 +86,14 @@ export interface ServerDeps extends Omit<Gateway, 'onServerError' | 'onSettled'>
   limiter?: Pick<Limiter, 'budgetStatus'> | undefined;
   /** `server.cors`; unset = no CORS headers, OPTIONS goes through auth like any request. */
   cors?: CorsOptions;
+  /** Where the console's build is (tests); unset = the package's `dist/ui`. */
+  uiRoot?: string;
+  /** Where Responses API responses are kept (`store`, `previous_response_id`); unset = none are. */
+  storedResponses?: StoredResponses;
+  /** `GET /metrics` and the counters every settled request updates; unset = no metrics (`metrics.enabled: false`). */
+  metrics?: MetricsEndpoint;
+  /** Trace context per request, and its spans exported when it settles; unset = tracing off. */
+  tracing?: (RequestTracing & { record(record: RequestLogRecord): void }) | undefined;
 }
 
 /** One inbound API and the paths it is served on. */
@@ -94,7 +107,6 @@ const SURFACE_ROUTES: readonly SurfaceRoute[] = [
   { surface: openAIChatSurface, paths: ['/v1/chat/completions', '/chat/completions'] },
   { surface: openAIEmbeddingsSurface, paths: ['/v1/embeddings', '/embeddings'] },
   { surface: anthropicMessagesSurface, paths: ['/v1/messages'] },
-  { surface: openAIResponsesSurface, paths: ['/v1/responses', '/responses'] },
 ];
 
 const PUBLIC_PATHS = new Set(['/health', '/healthz', '/health/ready']);
@@ -111,7 +123,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const record = (rejection: Rejection) => {
     if (rejection.error.code === 'invalid_api_key') counters.failedAuthentications++;
     logRejection(deps.logger, rejection);
-    deps.policy.settle(undefined, rejectionRecord(rejection));
+    const settled = rejectionRecord(rejection);
+    deps.policy.settle(undefined, settled);
+    deps.metrics?.metrics.observe(settled);
   };
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -236,8 +250,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       );
     }
     const path = pathOf(request.url) ?? '';
-    // /admin/* checks server.adminKey in its own hook (src/admin/register-admin.ts).
-    if (PUBLIC_PATHS.has(path) || path === '/admin' || path.startsWith('/admin/')) return;
+    // /admin/* checks server.adminKey in its own hook (src/admin/register-admin.ts), /metrics its key in its route.
+    // /ui is the console's static files (the app asks for the admin key itself).
+    if (PUBLIC_PATHS.has(path) || path === '/admin' || path.startsWith('/admin/') || isUiPath(path)) return;
+    if (path === METRICS_PATH && deps.metrics !== undefined) return;
     const presented = surfaceOf(request).presentedKey(request.headers, request.query as RequestQuery);
     const key = await deps.keys.authenticate(presented);
     if (!key) throw invalidApiKey();
@@ -260,13 +276,22 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerHealthRoutes(app, deps, counters);
   registerModelRoutes(app, () => deps.catalogue, Date.now());
   registerKeyInfoRoute(app, () => deps.limiter);
+  registerUiRoutes(app, deps.uiRoot);
+  if (deps.metrics !== undefined) registerMetricsRoute(app, deps.metrics);
   const onServerError: Gateway['onServerError'] = (error, requestId) => logServerError(deps.logger, error, requestId);
   // A snapshot per request: it finishes on the config it started with, whatever a reload swaps meanwhile.
   // The access line of a request the gateway handled; a rejection's line is logRejection's.
-  const onSettled: Gateway['onSettled'] = (record) => logAccess(deps.logger, record);
+  const onSettled: Gateway['onSettled'] = (record) => {
+    logAccess(deps.logger, record);
+    deps.metrics?.metrics.observe(record);
+    deps.tracing?.record(record);
+  };
   const currentGateway = (): Gateway => ({ ...deps, onServerError, onSettled });
   registerGeminiRoutes(app, currentGateway);
   registerAnthropicCountTokensRoute(app, currentGateway);
+  decoratePlayground(app, currentGateway);
+  // The Responses API's routes (POST /v1/responses included): it keeps responses.
+  registerResponsesRoutes(app, currentGateway, deps.storedResponses);
   for (const { surface, paths } of [...SURFACE_ROUTES, ...(deps.surfaces ?? [])]) {
     registerSurfaceRoute(app, currentGateway, surface, paths);
   }

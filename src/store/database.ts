@@ -33,6 +33,8 @@ export interface RequestLogTable {
   key_id: string | null;
   team: string | null;
   cost_micros: number | null;
+  /** Added by migration 0005: the attempts as a JSON array (request detail), null when none was made. */
+  attempt_log: string | null;
 }
 
 /** Limit columns shared by managed keys and teams (null = unlimited). */

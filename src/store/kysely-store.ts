@@ -3,8 +3,16 @@ import { BatchWriter } from './batch-writer.ts';
 import type { StoreDatabase } from './database.ts';
 import { RecordJournal } from './journal.ts';
 import { replayJournalRecords } from './journal-replay.ts';
-import { DEFAULT_PRUNE_BATCH, listRequestLog, pruneRequestLog } from './request-log-queries.ts';
+import {
+  DEFAULT_PRUNE_BATCH,
+  getRequestLog,
+  listRequestLog,
+  listRequestLogPage,
+  pruneRequestLog,
+} from './request-log-queries.ts';
 import { type RequestLogInsertRow, toRequestLogRow } from './request-log-rows.ts';
+import { createResponseStore } from './response-store.ts';
+import { queryStatsSummary, queryTimeseries } from './stats-queries.ts';
 import { createTenancyStore } from './tenancy-queries.ts';
 import type { RequestLogRecord, RequestLogWriter, Store, StoreOptions } from './types.ts';
 import { querySpentSince, queryUsage } from './usage-queries.ts';
@@ -49,7 +57,12 @@ export async function createKyselyStore(parts: KyselyStoreParts): Promise<Store>
     kind,
     requestLog,
     listRequests: (query) => listRequestLog(db, query),
+    listRequestPage: (query) => listRequestLogPage(db, query),
+    getRequest: (requestId) => getRequestLog(db, requestId),
+    timeseries: (query) => queryTimeseries(db, query),
+    statsSummary: (range) => queryStatsSummary(db, range),
     tenancy: createTenancyStore(db),
+    responses: createResponseStore(db),
     usage: (query) => queryUsage(db, query),
     spentSince: (subject, since) => querySpentSince(db, subject, since),
     ping: async () => {

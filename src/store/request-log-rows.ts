@@ -1,12 +1,14 @@
 import type { Insertable, Selectable } from 'kysely';
 import { capText, MAX_CLIENT_TEXT } from '../lib/cap-text.ts';
+import { fromAttemptLogColumn, toAttemptLogColumn } from './attempt-log-column.ts';
 import type { RequestLogTable } from './database.ts';
 import type { RequestLogRecord } from './types.ts';
 
 export type RequestLogInsertRow = Insertable<RequestLogTable>;
+export type RequestLogSelectRow = Omit<Selectable<RequestLogTable>, 'attempt_log'> & { attempt_log?: string | null };
 
 /** Columns per inserted row (for statement parameter limits). */
-export const REQUEST_LOG_INSERT_COLUMNS = 24;
+export const REQUEST_LOG_INSERT_COLUMNS = 25;
 
 /** Longest text kept in a column: several are client-chosen (a 20 MB model name must not cost 20 MB a row). */
 export const MAX_TEXT_COLUMN = MAX_CLIENT_TEXT;
@@ -44,11 +46,13 @@ export function toRequestLogRow(record: RequestLogRecord): RequestLogInsertRow {
     fallback_models: toNullableText(record.fallbackModels, MAX_FALLBACK_MODELS),
     surface: toNullableText(record.surface ?? null),
     cost_micros: toNullableInteger(record.costMicros ?? null),
+    attempt_log: toAttemptLogColumn(record.attemptLog),
   };
 }
 
-export function fromRequestLogRow(row: Selectable<RequestLogTable>): RequestLogRecord {
-  return {
+/** A row as read: `attempt_log` only when the query selected it (the request detail). */
+export function fromRequestLogRow(row: RequestLogSelectRow): RequestLogRecord {
+  const record: RequestLogRecord = {
     timestamp: Number(row.timestamp),
     requestId: row.request_id,
     clientRequestId: row.client_request_id,
@@ -74,6 +78,9 @@ export function fromRequestLogRow(row: Selectable<RequestLogTable>): RequestLogR
     costMicros: fromNullableInteger(row.cost_micros),
     surface: row.surface,
   };
+  const attemptLog = row.attempt_log === undefined ? undefined : fromAttemptLogColumn(row.attempt_log);
+  if (attemptLog !== undefined) record.attemptLog = attemptLog;
+  return record;
 }
 
 function toInteger(value: number): number {

@@ -48,10 +48,46 @@ export interface RequestLogRecord {
   fallbackModels: string | null;
   /** Each upstream attempt in order (request detail, traces, metrics); absent when none was made. */
   attemptLog?: AttemptRecord[];
+  /** The limit that refused the request at admission (`rpm`, `tpm`, `maxConcurrent`, `budget`, or `team.` + one); metrics only. */
+  refusedByLimit?: string;
+  /** The request's W3C trace context; set only when tracing is on. */
+  trace?: RequestTraceContext;
+  /** Sampling parameters the client asked for (span attributes); set only when tracing is on. */
+  requestParams?: RequestParams;
+  /** Why each choice ended (`stop`, `length`, …) when the gateway saw it; set only when tracing is on. */
+  finishReasons?: string[];
+}
+
+/** W3C trace context of one request: ids in lowercase hex. */
+export interface RequestTraceContext {
+  traceId: string;
+  /** The request's own (server) span. */
+  spanId: string;
+  /** The caller's span when a `traceparent` came in. */
+  parentSpanId: string | null;
+  /** The caller's `tracestate`, passed on as is. */
+  traceState: string | null;
+  sampled: boolean;
+}
+
+/** Request parameters the record does not otherwise hold. */
+export interface RequestParams {
+  maxTokens: number | null;
+  temperature: number | null;
+  topP: number | null;
 }
 
 /** How one upstream attempt ended, as metrics and the console name it. */
-export type AttemptOutcomeName = 'ok' | 'stream_error' | 'timeout' | 'reset' | '429' | '5xx' | '4xx' | 'aborted' | 'error';
+export type AttemptOutcomeName =
+  | 'ok'
+  | 'stream_error'
+  | 'timeout'
+  | 'reset'
+  | '429'
+  | '5xx'
+  | '4xx'
+  | 'aborted'
+  | 'error';
 
 /** One upstream attempt of a request. */
 export interface AttemptRecord {
@@ -69,6 +105,8 @@ export interface AttemptRecord {
   errorCode: string | null;
   /** True when this attempt's model is a fallback of the one asked for. */
   fallback: boolean;
+  /** The attempt's span id (sent upstream in `traceparent`); set only when tracing is on. */
+  spanId?: string;
 }
 
 export interface RequestLogQuery {
@@ -83,6 +121,21 @@ export interface RequestLogQuery {
   team?: string;
   publicModel?: string;
   status?: number;
+  /** Only records older than this position (a page's `next`): keyset pagination. */
+  before?: RequestLogCursor;
+}
+
+/** A position in the request log, newest first: the timestamp, then the row's insertion order. */
+export interface RequestLogCursor {
+  timestamp: number;
+  /** The row's id; unset = every row at `timestamp` is excluded too. */
+  id?: number;
+}
+
+export interface RequestLogPage {
+  records: RequestLogRecord[];
+  /** Where the next (older) page starts; null on the last page. */
+  next: RequestLogCursor | null;
 }
 
 export type BudgetPeriodName = 'day' | 'week' | 'month' | 'total';
@@ -195,6 +248,56 @@ export interface UsageRow {
   estimated: number;
 }
 
+export type StatsGroupBy = 'none' | 'model' | 'key' | 'team' | 'provider';
+
+export interface StatsRange {
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+}
+
+export interface TimeseriesQuery extends StatsRange {
+  /** Bucket width; buckets start at multiples of it (epoch ms). */
+  bucketMs: number;
+  groupBy: StatsGroupBy;
+  /** Groups shown on their own (most requests first); the rest are summed into one `other` series. Default 8. */
+  maxGroups?: number;
+}
+
+/** Request-log figures of a range or a bucket. Latency and TTFT percentiles are of requests answered below 400. */
+export interface StatsFigures {
+  requests: number;
+  /** Requests answered with status ≥ 400. */
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+}
+
+export interface StatsPoint extends StatsFigures {
+  /** The bucket's start, epoch ms. */
+  t: number;
+}
+
+export interface StatsSeries {
+  /** The group's value (model, key name, team, provider), null for rows without one (and for groupBy none). */
+  group: string | null;
+  /** True for the series summing every group beyond the first `maxGroups`. */
+  other: boolean;
+  /** Buckets with requests, oldest first. */
+  points: StatsPoint[];
+}
+
+export interface StatsSummary extends StatsFigures {
+  /** The ten keys that spent most (then most requests), by key name. */
+  topKeys: Array<{ keyName: string; team: string | null; requests: number; costMicros: number }>;
+}
+
 export interface BatchWriterStats {
   /** Records accepted but not yet written (queued plus in flight). */
   buffered: number;
@@ -216,12 +319,62 @@ export interface RequestLogWriter {
   stats(): BatchWriterStats;
 }
 
+/**
+ * One stored Responses API response (`store: true`), scoped to the key that created it. A response
+ * llmux rendered keeps its Response object and the input items of its turn (JSON text, opaque to
+ * the store); one a provider keeps itself (OpenAI passthrough) keeps only that provider's name.
+ */
+export interface StoredResponseRecord {
+  /** The `resp_…` id the client saw. */
+  id: string;
+  keyId: string;
+  /** The response this one followed (a chain llmux replays); null for the first turn or a provider's. */
+  previousResponseId: string | null;
+  /** The provider holding the response (GET/DELETE are forwarded there); null = kept by llmux. */
+  provider: string | null;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; the row is not served from then on, and purged. */
+  expiresAt: number;
+  /** The rendered Response object, JSON; null for a provider's. */
+  response: string | null;
+  /** The input items of this turn (the conversation before it is in the previous responses), JSON; null for a provider's. */
+  inputItems: string | null;
+}
+
+/** Stored responses (`responses` table). Key scoping and expiry are the caller's to check on reads. */
+export interface ResponseStore {
+  /** Inserts the record and moves the expiry of the responses it follows (`extendIds`) to its own. */
+  save(record: StoredResponseRecord, extendIds?: readonly string[]): Promise<void>;
+  /** One response by id, whatever its key or expiry; undefined when none. */
+  get(id: string): Promise<StoredResponseRecord | undefined>;
+  /**
+   * The response and the ones it follows, oldest first, at most `maxDepth` of them. When the first
+   * row's `previousResponseId` is not null, the chain is broken there (deleted or purged).
+   */
+  chain(id: string, maxDepth: number): Promise<StoredResponseRecord[]>;
+  /** Deletes the key's response; false when it had none by that id. */
+  delete(id: string, keyId: string): Promise<boolean>;
+  /** Deletes rows with `expiresAt <= now`, `batchSize` per statement; returns how many. */
+  purgeExpired(now: number, batchSize?: number): Promise<number>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly requestLog: RequestLogWriter;
   /** Newest first (timestamp, then insertion order). */
   listRequests(query: RequestLogQuery): Promise<RequestLogRecord[]>;
+  /** Like listRequests, with the cursor of the next page. Records carry no `attemptLog` (see getRequest). */
+  listRequestPage(query: RequestLogQuery): Promise<RequestLogPage>;
+  /** One request with its attempts (the newest row with the id); undefined when there is none. */
+  getRequest(requestId: string): Promise<RequestLogRecord | undefined>;
+  /** The request log over a range in time buckets, per group (the console's charts). */
+  timeseries(query: TimeseriesQuery): Promise<StatsSeries[]>;
+  /** Totals and percentiles over a range, and the keys that spent most. */
+  statsSummary(query: StatsRange): Promise<StatsSummary>;
   readonly tenancy: TenancyStore;
+  /** Stored Responses API responses. */
+  readonly responses: ResponseStore;
   /** Aggregated request log, one row per group, ordered by the group. */
   usage(query: UsageQuery): Promise<UsageRow[]>;
   /** Sum of `cost_micros` of a key's (by id) or a team's rows with `timestamp >= since` (durable spend). */

@@ -1,6 +1,6 @@
 /** What a provider adapter asks `upstream/` to send. Pure data: adapters do no I/O. */
 export interface UpstreamRequest {
-  method: 'POST' | 'GET';
+  method: 'POST' | 'GET' | 'DELETE';
   /** Absolute http(s) URL. */
   url: string;
   headers: Record<string, string>;

@@ -120,7 +120,8 @@ describe('Anthropic Messages surface → OpenAI-compatible deployment (translate
     stream.on('streamEvent', (event) => events.push(event.type));
     const message = await stream.finalMessage();
     assert.deepEqual(message.content, [
-      { type: 'thinking', thinking: 'Let me think.', signature: '' },
+      // An OpenAI model's reasoning has no signature: llmux's carrier marks the block as its own.
+      { type: 'thinking', thinking: 'Let me think.', signature: 'llmux1.e30' },
       { type: 'text', text: 'The answer is 4.' },
     ]);
     assert.deepEqual(

@@ -2,7 +2,7 @@
  * The `openai` SDK's Responses API (`responses.create`, `responses.stream`) through llmux to an
  * OpenAI-compatible deployment and to an Anthropic one, both translated: text, a function call
  * streamed with its events, the follow-up turn with the function_call_output, reasoning carried
- * between turns in `encrypted_content`, and the refusals (`previous_response_id`).
+ * between turns in `encrypted_content`, and the refusals (a `previous_response_id` llmux does not know).
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -258,13 +258,14 @@ describe('openai SDK Responses API through llmux', () => {
     assert.match(String(asRecord(failed.error, 'error').message), /Overloaded/);
   });
 
-  it('previous_response_id: a 400 naming it, nothing sent upstream', async () => {
+  it('previous_response_id llmux does not know: a 400 previous_response_not_found naming it, nothing sent upstream', async () => {
     await assert.rejects(
       client.responses.create({ model: 'local-model', input: 'Hi', previous_response_id: 'resp_123' }),
       (error: unknown) => {
         assert.ok(error instanceof OpenAI.BadRequestError, 'a 400');
         assert.equal(error.param, 'previous_response_id');
-        assert.match(error.message, /not supported yet/);
+        assert.equal(error.code, 'previous_response_not_found');
+        assert.match(error.message, /Previous response with id 'resp_123' not found/);
         return true;
       },
     );

@@ -63,6 +63,7 @@ keys:
   );
   assert.ok(!existsSync(join(app, 'node_modules', 'llmux', 'src')), 'no sources shipped: the bin runs dist/');
   await chat(bin.url);
+  await consoleServed(bin.url);
   bin.child.kill('SIGTERM');
   const [binCode] = (await once(bin.child, 'exit')) as [number | null];
   assert.equal(binCode, 0, bin.output());
@@ -129,4 +130,17 @@ async function chat(url: string): Promise<void> {
   });
   assert.equal(response.status, 200, await response.clone().text());
   await response.text();
+}
+
+/** The console is in the package (dist/ui, built by prepare): its page and the script it loads. */
+async function consoleServed(url: string): Promise<void> {
+  const page = await fetch(`${url}/ui/`);
+  const html = await page.text();
+  assert.equal(page.status, 200, `the console page: ${html.slice(0, 200)}`);
+  const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  assert.ok(script, `the page loads a built script: ${html.slice(0, 300)}`);
+  const asset = await fetch(`${url}${script}`);
+  assert.equal(asset.status, 200, `${script} is served`);
+  assert.equal(asset.headers.get('content-type'), 'text/javascript; charset=utf-8', 'as JavaScript');
+  await asset.arrayBuffer();
 }

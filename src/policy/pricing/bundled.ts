@@ -6,7 +6,7 @@ import {
   type Provider,
 } from '@pydantic/genai-prices';
 import { microsUp, tokens, usdToMicros } from './micros.ts';
-import { blendedPerMillion, type WorstCaseRates, worstCaseRates } from './rates.ts';
+import { blendedPerMillion, listedRates, type WorstCaseRates, worstCaseRates } from './rates.ts';
 import type { ModelPrice } from './types.ts';
 import { toCoreGenaiUsage, toGenaiUsage, usageParts } from './usage-mapping.ts';
 
@@ -101,5 +101,6 @@ export function bundledPrice(found: BundledModel, upstreamModel: string, now: ()
     },
     worstCase,
     blendedPerMillion: blendedPerMillion(initial),
+    listed: listedRates(initial),
   };
 }

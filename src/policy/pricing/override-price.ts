@@ -47,5 +47,6 @@ export function overridePrice(rule: PriceOverrideRule): ModelPrice {
       return microsUp(tokens(inputTokens) * worstInput + tokens(outputTokens) * rule.output);
     },
     blendedPerMillion: rule.input + rule.output,
+    listed: { input: rule.input, output: rule.output, cachedInput },
   };
 }

@@ -1,4 +1,5 @@
 import type { ModelPrice as GenaiModelPrice } from '@pydantic/genai-prices';
+import type { ListedRates } from './types.ts';
 
 type PriceValue = GenaiModelPrice[string];
 
@@ -32,6 +33,15 @@ export function worstCaseRates(prices: GenaiModelPrice): WorstCaseRates {
     input: Math.max(...INPUT_KEYS.map((key) => highestRate(prices[key]))),
     output: highestRate(prices.output_mtok),
     perRequest: highestRate(prices.requests_kcount) * 1000,
+  };
+}
+
+/** USD per 1M tokens at base rates (genai-prices `_mtok` values are USD per million). */
+export function listedRates(prices: GenaiModelPrice): ListedRates {
+  return {
+    input: baseRate(prices.input_mtok),
+    output: baseRate(prices.output_mtok),
+    cachedInput: prices.cache_read_mtok === undefined ? null : baseRate(prices.cache_read_mtok),
   };
 }
 

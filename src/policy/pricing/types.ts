@@ -21,6 +21,15 @@ export interface ModelPrice {
   worstCase(inputTokens: number, outputTokens: number): number;
   /** A comparable figure for the router's `cost` strategy: USD per 1M input + output tokens at base rates. */
   blendedPerMillion: number;
+  /** The base rates, USD per 1M tokens (the console's price list). */
+  listed: ListedRates;
+}
+
+export interface ListedRates {
+  input: number;
+  output: number;
+  /** Cache reads; null when the table gives no separate rate. */
+  cachedInput: number | null;
 }
 
 export interface PriceBook {

@@ -10,6 +10,7 @@ import type { Usage } from '../../core/types.ts';
 import { isRecord, tryParseJson } from '../../lib/json.ts';
 import { decodeSseFrame } from '../../lib/sse.ts';
 import type { AnthropicUsage } from '../../protocols/anthropic-messages.ts';
+import { LLMUX_CARRIER_PREFIX } from '../../protocols/llmux-carrier.ts';
 import type {
   DeploymentTarget,
   PassthroughClientFacts,
@@ -31,6 +32,10 @@ export const anthropicPassthrough: PassthroughHooks = {
   prepare(wireBody: object, target: DeploymentTarget, client?: PassthroughClientFacts): PreparedPassthrough {
     const body: Record<string, unknown> = { ...wireBody, model: target.model };
     const warnings: string[] = [];
+    if (Array.isArray(body.messages) && body.messages.some(hasCarrierThinking)) {
+      body.messages = withoutCarrierThinking(body.messages);
+      warnings.push("thinking blocks llmux signed for another provider's turns left out (Claude cannot verify them)");
+    }
     for (const [key, value] of Object.entries(target.bodyOverrides ?? {})) {
       if (key === 'stream') continue;
       body[key] = value;
@@ -48,7 +53,48 @@ export const anthropicPassthrough: PassthroughHooks = {
       createStreamFilter: () => new AnthropicEventFilter(),
     };
   },
+  prepareTokenCount(wireBody: object, target: DeploymentTarget, client?: PassthroughClientFacts) {
+    const body = { ...wireBody, model: target.model };
+    return {
+      request: {
+        method: 'POST',
+        url: `${anthropicMessagesUrl(target.baseUrl)}/count_tokens`,
+        headers: passthroughHeaders(target, false, client?.headers),
+        body: Buffer.from(JSON.stringify(body)),
+      },
+      warnings: [],
+    };
+  },
 };
+
+/** An assistant turn with a thinking block whose signature llmux wrote (a translated turn's, e.g. Gemini's). */
+function hasCarrierThinking(message: unknown): boolean {
+  return isRecord(message) && Array.isArray(message.content) && message.content.some(isCarrierThinking);
+}
+
+function isCarrierThinking(block: unknown): boolean {
+  return (
+    isRecord(block) &&
+    block.type === 'thinking' &&
+    typeof block.signature === 'string' &&
+    block.signature.startsWith(LLMUX_CARRIER_PREFIX)
+  );
+}
+
+/** The messages without those blocks; a turn left empty goes (Anthropic joins consecutive turns of a role). */
+function withoutCarrierThinking(messages: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const message of messages) {
+    if (!hasCarrierThinking(message)) {
+      out.push(message);
+      continue;
+    }
+    const record = message as { content: unknown[] };
+    const content = record.content.filter((block) => !isCarrierThinking(block));
+    if (content.length > 0) out.push({ ...record, content });
+  }
+  return out;
+}
 
 function passthroughHeaders(
   target: DeploymentTarget,

@@ -1,12 +1,13 @@
 import type { GatewayError } from '../../core/errors.ts';
 import { sseStreamParser } from '../sse-parser.ts';
-import type { DeploymentCapabilities, DeploymentTarget, ProviderAdapter } from '../types.ts';
+import type { DeploymentCapabilities, DeploymentTarget, ProviderAdapter, ProviderSettings } from '../types.ts';
 import { createOpenAIEmbeddings } from './embeddings.ts';
 import { parseOpenAIError } from './errors.ts';
 import type { OpenAIBodyHooks, OpenAIEndpointHooks } from './hooks.ts';
 import { createOpenAIChatPassthrough } from './passthrough-hooks.ts';
 import { buildOpenAIRequest } from './request.ts';
 import { fromOpenAIChatCompletion } from './response.ts';
+import { createOpenAIResponsesPassthrough, RESPONSES_WIRE_FORMAT } from './responses-passthrough.ts';
 import { OpenAIStreamParser } from './stream.ts';
 import { fromOpenAIUsage } from './usage.ts';
 
@@ -28,6 +29,11 @@ export interface OpenAICompatibleOptions extends OpenAIBodyHooks, OpenAIEndpoint
   ) => GatewayError;
   createTransport?: ProviderAdapter['createTransport'];
   baseUrlFor?: ProviderAdapter['baseUrlFor'];
+  /**
+   * Whether Responses API bodies pass through to `{baseUrl}/responses` when the provider's config
+   * does not say (its `responsesApi` setting); default false (translated to Chat Completions).
+   */
+  responsesApi?: boolean;
 }
 
 const defaultCapabilities = (): DeploymentCapabilities => ({ developerRoleUnsupported: true });
@@ -58,7 +64,25 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
   };
   if (options.createTransport) adapter.createTransport = options.createTransport;
   if (options.baseUrlFor) adapter.baseUrlFor = options.baseUrlFor;
-  return adapter;
+  return withResponsesApiSetting(adapter, options);
+}
+
+/**
+ * The adapter as registered speaks the Responses API when `options.responsesApi` is true; a
+ * provider's own `responsesApi` setting picks the variant that passes Responses bodies through or not.
+ */
+function withResponsesApiSetting(adapter: ProviderAdapter, options: OpenAICompatibleOptions): ProviderAdapter {
+  const speaking: ProviderAdapter = {
+    ...adapter,
+    otherPassthroughs: { [RESPONSES_WIRE_FORMAT]: createOpenAIResponsesPassthrough(options) },
+  };
+  const forProvider = (settings: ProviderSettings): ProviderAdapter => {
+    const speaks = typeof settings.responsesApi === 'boolean' ? settings.responsesApi : options.responsesApi === true;
+    return speaks ? speaking : adapter;
+  };
+  speaking.forProvider = forProvider;
+  adapter.forProvider = forProvider;
+  return options.responsesApi === true ? speaking : adapter;
 }
 
 export const openAICompatibleAdapter = createOpenAICompatibleAdapter({

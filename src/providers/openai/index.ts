@@ -12,4 +12,5 @@ export const openAIAdapter = createOpenAICompatibleAdapter({
   type: 'openai',
   defaultBaseUrl: 'https://api.openai.com/v1',
   capabilitiesFor: openAICapabilitiesFor,
+  responsesApi: true,
 });

@@ -5,9 +5,10 @@ import { capText } from '../../lib/cap-text.ts';
 import { isRecord } from '../../lib/json.ts';
 import { keyAllowsModel } from '../../policy/key-ring.ts';
 import type { ApiKeyEntry } from '../../policy/key-store.ts';
+import { geminiEmbeddingsSurface } from '../../surfaces/gemini/embeddings.ts';
 import { geminiSurface } from '../../surfaces/gemini/index.ts';
 import { estimateGeminiInput } from '../../surfaces/gemini/input-estimate.ts';
-import { geminiRouteTarget } from '../../surfaces/gemini/route-target.ts';
+import { geminiRouteTarget, isEmbeddingMethod } from '../../surfaces/gemini/route-target.ts';
 import { invalidField } from '../../surfaces/gemini/validate.ts';
 import { invalidJson } from '../errors.ts';
 import { serveSurfaceRequest } from './surface-route.ts';
@@ -26,6 +27,7 @@ export function registerGeminiRoutes(app: FastifyInstance, currentGateway: () =>
   app.post('/v1beta/models/:modelAction', { config }, async (request: ModelRequest, reply) => {
     const target = geminiRouteTarget(request.params.modelAction);
     const gateway = currentGateway();
+    if (isEmbeddingMethod(target.method)) return serveSurfaceRequest(request, reply, gateway, geminiEmbeddingsSurface);
     if (target.method !== 'countTokens') return serveSurfaceRequest(request, reply, gateway, geminiSurface);
     allowedModel(gateway, request.apiKey, target.model);
     return { totalTokens: countTokens(gateway, request.body) };
@@ -60,7 +62,7 @@ function geminiModelEntry(name: string): Record<string, unknown> {
     baseModelId: name,
     version: 'llmux',
     displayName: name,
-    supportedGenerationMethods: ['generateContent', 'countTokens'],
+    supportedGenerationMethods: ['generateContent', 'countTokens', 'embedContent', 'batchEmbedContents'],
   };
 }
 

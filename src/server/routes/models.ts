@@ -3,6 +3,31 @@ import { GatewayError } from '../../core/errors.ts';
 import { capText } from '../../lib/cap-text.ts';
 import { keyAllowsModel } from '../../policy/key-ring.ts';
 import type { ModelCatalogue } from '../../routing/catalogue.ts';
+import { anthropicMessagesSurface } from '../../surfaces/anthropic-messages/index.ts';
+
+/**
+ * Routes constrained to requests that carry `anthropic-version`: they are served by the same
+ * handlers under the Anthropic surface, so auth failures and 404s come in Anthropic's envelope.
+ * Requests without the header fall through to the unconstrained routes (OpenAI's envelope).
+ */
+const ANTHROPIC_CLIENT = 'anthropicClient';
+type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
+type RouteHandler = NonNullable<ReturnType<ReturnType<ConstraintStrategy['storage']>['get']>>;
+const anthropicClientStrategy: ConstraintStrategy = {
+  name: ANTHROPIC_CLIENT,
+  storage() {
+    const handlers = new Map<string, RouteHandler>();
+    return {
+      get: (value) => handlers.get(value as string) ?? null,
+      set: (value, handler) => {
+        handlers.set(value as string, handler);
+      },
+    };
+  },
+  // Undefined: not derived, the unconstrained route answers.
+  deriveConstraint: (request) => (request.headers['anthropic-version'] !== undefined ? 'yes' : (undefined as never)),
+  mustMatchWhenDerived: false,
+};
 
 /** Anthropic's SDKs and Claude Code send `anthropic-version` with every call: they get Anthropic's shapes. */
 function fromAnthropicClient(request: FastifyRequest): boolean {
@@ -51,8 +76,12 @@ export function registerModelRoutes(
     }
     return entry(id, request);
   };
+  if (!app.hasConstraintStrategy(ANTHROPIC_CLIENT)) app.addConstraintStrategy(anthropicClientStrategy);
+  const anthropic = { constraints: { [ANTHROPIC_CLIENT]: 'yes' }, config: { surface: anthropicMessagesSurface } };
   for (const prefix of ['/v1/models', '/models']) {
     app.get(prefix, list);
     app.get(`${prefix}/*`, one);
+    app.get(prefix, anthropic, list);
+    app.get(`${prefix}/*`, anthropic, one);
   }
 }

@@ -54,6 +54,8 @@ export async function serveSurfaceRequest(
     key: request.apiKey,
     bodyBytes: declaredLength(request.headers),
     request: parsed,
+    traceparent: request.headers.traceparent,
+    tracestate: request.headers.tracestate,
   };
   await serve(gateway, surface, incoming, reply.raw);
 }

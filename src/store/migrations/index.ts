@@ -3,6 +3,8 @@ import { requestLogMigration } from './0001-request-log.ts';
 import { clientRequestIdMigration } from './0002-client-request-id.ts';
 import { surfaceAndCostMigration } from './0003-surface-and-cost.ts';
 import { tenancyMigration } from './0004-tenancy.ts';
+import { requestDetailMigration } from './0005-request-detail.ts';
+import { responsesMigration } from './0006-responses.ts';
 import type { SqlDialectName, StoreMigration } from './store-migration.ts';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.ts';
@@ -16,6 +18,8 @@ export const STORE_MIGRATIONS: ReadonlyArray<readonly [name: string, migration: 
   ['0002-client-request-id', clientRequestIdMigration],
   ['0003-surface-and-cost', surfaceAndCostMigration],
   ['0004-tenancy', tenancyMigration],
+  ['0005-request-detail', requestDetailMigration],
+  ['0006-responses', responsesMigration],
 ];
 
 export class StoreMigrationProvider implements MigrationProvider {

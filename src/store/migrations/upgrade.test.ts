@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { findPostgres, postgresUnreachable } from '../../../test/support/postgres.ts';
+import { makeAttempt } from '../../../test/support/store/request-detail-contract.ts';
 import { makeRequestLogRecord } from '../../../test/support/store/store-test-records.ts';
 import { openPostgresStore } from '../postgres/postgres-store.ts';
 import { openSqliteStore } from '../sqlite/sqlite-store.ts';
@@ -70,6 +71,11 @@ async function assertUpgraded(store: Store): Promise<void> {
     'old rows read null for the new columns, new rows keep them',
   );
   assert.equal(await store.spentSince({ kind: 'team', id: 'research' }, 0), 1234, 'spend reads cost_micros');
+  const detailed = makeRequestLogRecord(8, { timestamp: 3, attemptLog: [makeAttempt(0)] });
+  store.requestLog.record(detailed);
+  await store.requestLog.flush();
+  assert.deepEqual(await store.getRequest('req_000008'), detailed, 'the attempt log column (0005) exists');
+  assert.equal((await store.getRequest('req_old'))?.attemptLog, undefined, 'an old row has no attempt log');
   await store.tenancy.createTeam({
     name: 'research',
     models: ['*'],

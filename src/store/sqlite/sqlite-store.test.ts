@@ -56,9 +56,12 @@ test('sqlite: creates parent directories and the file on first start, in WAL mod
         'request_log',
         'request_log_key_id_timestamp_idx',
         'request_log_key_name_timestamp_idx',
+        'request_log_public_model_timestamp_idx',
         'request_log_request_id_idx',
         'request_log_team_timestamp_idx',
         'request_log_timestamp_idx',
+        'responses',
+        'responses_expires_at_idx',
         'teams',
       ],
     );

@@ -83,11 +83,13 @@ class AnthropicMessagesRequestView implements SurfaceRequest {
 /** A validated `count_tokens` body (a Messages request without `max_tokens`): its model and its prompt. */
 export interface CountTokensRequest {
   model: string;
+  /** The client's body, for an upstream that counts itself (only `model` is rewritten). */
+  wireBody: object;
   /** The prompt's tokens, counted with `countTexts` (the gateway's tokenizer) for its texts. */
   inputTokens(countTexts: (texts: readonly string[]) => number): number;
 }
 
 export function parseCountTokensRequest(body: unknown): CountTokensRequest {
   const wireBody = validateMessagesRequest(body, { maxTokensRequired: false });
-  return { model: wireBody.model, inputTokens: (count) => estimateMessagesInput(wireBody, count) };
+  return { model: wireBody.model, wireBody, inputTokens: (count) => estimateMessagesInput(wireBody, count) };
 }

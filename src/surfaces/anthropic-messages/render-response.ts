@@ -1,6 +1,7 @@
 /** Canonical result → an Anthropic `message` object (non-streaming answer). */
 import type { ChatResult, ChoiceResult, JsonValue, ToolCallPart } from '../../core/types.ts';
 import { toAnthropicStopReason, toAnthropicUsage } from './render-usage.ts';
+import { thinkingSignature, toolUseId } from './signature-carrier.ts';
 
 export type RenderedBlock =
   | { type: 'thinking'; thinking: string; signature: string }
@@ -34,7 +35,7 @@ function contentOf(choice: ChoiceResult): RenderedBlock[] {
   const blocks: RenderedBlock[] = [];
   for (const part of choice.reasoning) {
     if (part.redactedData !== undefined) blocks.push({ type: 'redacted_thinking', data: part.redactedData });
-    else blocks.push({ type: 'thinking', thinking: part.text, signature: part.signature ?? '' });
+    else blocks.push({ type: 'thinking', thinking: part.text, signature: thinkingSignature(part.signature) });
   }
   const text = [choice.text, choice.refusal].filter((t): t is string => typeof t === 'string' && t !== '').join('');
   if (text !== '' || (choice.toolCalls.length === 0 && blocks.length === 0)) blocks.push({ type: 'text', text });
@@ -43,7 +44,12 @@ function contentOf(choice: ChoiceResult): RenderedBlock[] {
 }
 
 export function toolUseBlock(call: ToolCallPart): RenderedBlock {
-  return { type: 'tool_use', id: call.id, name: call.name, input: parseInput(call.arguments) };
+  return {
+    type: 'tool_use',
+    id: toolUseId(call.id, call.signature),
+    name: call.name,
+    input: parseInput(call.arguments),
+  };
 }
 
 /** Tool arguments (JSON text) as `input`, an object; unparsable text is kept under `_raw`. */

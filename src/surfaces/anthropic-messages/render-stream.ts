@@ -10,6 +10,7 @@
 import type { FinishReason, StreamEvent, Usage } from '../../core/types.ts';
 import type { StreamRenderer } from '../types.ts';
 import { toAnthropicStopReason, toAnthropicUsage } from './render-usage.ts';
+import { thinkingSignature, toolUseId } from './signature-carrier.ts';
 
 type OpenBlock = { kind: 'text' } | { kind: 'thinking' } | { kind: 'redacted' } | { kind: 'tool'; tool: number };
 
@@ -27,6 +28,8 @@ export class AnthropicEventRenderer implements StreamRenderer {
   private nextIndex = 0;
   private usage: Usage | undefined;
   private finish: FinishReason | undefined;
+  /** The provider's signature for the open thinking block, sent (carried) when it closes. */
+  private thinkingSignature: string | undefined;
 
   constructor(private readonly identity: StreamIdentity) {}
 
@@ -56,7 +59,7 @@ export class AnthropicEventRenderer implements StreamRenderer {
           out +
           this.openBlock(
             { kind: 'tool', tool: event.index },
-            { type: 'tool_use', id: event.id, name: event.name, input: {} },
+            { type: 'tool_use', id: toolUseId(event.id, event.signature), name: event.name, input: {} },
           )
         );
       case 'tool-call-delta':
@@ -116,7 +119,7 @@ export class AnthropicEventRenderer implements StreamRenderer {
       out += this.openBlock({ kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' });
     }
     if (event.text) out += this.delta({ type: 'thinking_delta', thinking: event.text });
-    if (event.signature) out += this.delta({ type: 'signature_delta', signature: event.signature });
+    if (event.signature) this.thinkingSignature = event.signature;
     return out;
   }
 
@@ -132,9 +135,15 @@ export class AnthropicEventRenderer implements StreamRenderer {
 
   private closeBlock(): string {
     if (!this.open) return '';
+    // A thinking block always ends with its signature: the carrier of the provider's, if any.
+    const signature =
+      this.open.kind === 'thinking'
+        ? this.delta({ type: 'signature_delta', signature: thinkingSignature(this.thinkingSignature) })
+        : '';
+    this.thinkingSignature = undefined;
     this.open = undefined;
     const index = this.nextIndex;
     this.nextIndex += 1;
-    return frame('content_block_stop', { index });
+    return signature + frame('content_block_stop', { index });
   }
 }

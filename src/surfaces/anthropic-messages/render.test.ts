@@ -5,6 +5,7 @@ import type { ChatResult, StreamEvent } from '../../core/types.ts';
 import { renderAnthropicError, renderAnthropicStreamError } from './render-error.ts';
 import { toAnthropicMessage } from './render-response.ts';
 import { AnthropicEventRenderer } from './render-stream.ts';
+import { carriedThinkingSignature, thinkingSignature } from './signature-carrier.ts';
 
 const identity = { id: 'msg_1', model: 'my-model' };
 
@@ -47,7 +48,7 @@ describe('Anthropic message rendering', () => {
       role: 'assistant',
       model: 'my-model',
       content: [
-        { type: 'thinking', thinking: 'hmm', signature: '' },
+        { type: 'thinking', thinking: 'hmm', signature: thinkingSignature(undefined) },
         { type: 'redacted_thinking', data: 'r' },
         { type: 'text', text: 'Checking.' },
         { type: 'tool_use', id: 'c1', name: 'f', input: { a: 1 } },
@@ -134,7 +135,9 @@ describe('Anthropic stream rendering', () => {
       ],
     );
     assert.deepEqual(out[3]?.data.delta, { type: 'thinking_delta', thinking: 'a' });
-    assert.deepEqual(out[4]?.data.delta, { type: 'signature_delta', signature: 'sig' });
+    const signed = out[4]?.data.delta as { type: string; signature: string };
+    assert.equal(signed.type, 'signature_delta', 'the signature closes the thinking block');
+    assert.equal(carriedThinkingSignature(signed.signature), 'sig', "the provider's signature, carried");
     assert.deepEqual(out[10]?.data.delta, { type: 'input_json_delta', partial_json: '{}' });
     assert.deepEqual(out.at(-2)?.data, {
       type: 'message_delta',

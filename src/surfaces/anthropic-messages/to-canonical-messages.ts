@@ -5,7 +5,8 @@
  *   sends them) become system messages, in place.
  * - A user turn's `tool_result` blocks become `tool` messages (one each, in order, named after the
  *   `tool_use` they answer), followed by the rest of the turn as a user message.
- * - Assistant `thinking` / `redacted_thinking` become reasoning parts with their signature / data,
+ * - Assistant `thinking` / `redacted_thinking` become reasoning parts with the signature llmux
+ *   carried in them (`signature-carrier.ts`) / data; tool_use ids give back their call's signature,
  *   `tool_use` becomes a tool call with its input as JSON text.
  * - `cache_control` becomes the part's cache hint; `document` blocks become file parts.
  * Blocks the canonical model has no part for (server-tool blocks, search results) are refused:
@@ -23,6 +24,7 @@ import type {
   ToolResultPart,
 } from '../../core/types.ts';
 import type { AnthropicCacheControl } from '../../protocols/anthropic-messages.ts';
+import { carriedThinkingSignature, splitToolUseId } from './signature-carrier.ts';
 import { isObject } from './validate-helpers.ts';
 
 type Block = Record<string, unknown>;
@@ -88,18 +90,21 @@ function assistantPart(block: Block, path: string, toolNames: Map<string, string
     case 'text':
       return textPart(block);
     case 'thinking': {
-      const signature = block.signature as string;
-      return { type: 'reasoning', text: block.thinking as string, ...(signature !== '' ? { signature } : {}) };
+      // Only what llmux carried is restored: Claude's own signatures mean nothing to other providers.
+      const signature = carriedThinkingSignature(block.signature as string);
+      return { type: 'reasoning', text: block.thinking as string, ...(signature !== undefined ? { signature } : {}) };
     }
     case 'redacted_thinking':
       return { type: 'reasoning', text: '', redactedData: block.data as string };
     case 'tool_use': {
+      const { id, signature } = splitToolUseId(block.id as string);
       const call: ToolCallPart = {
         type: 'tool-call',
-        id: block.id as string,
+        id,
         name: block.name as string,
         arguments: JSON.stringify(block.input),
       };
+      if (signature !== undefined) call.signature = signature;
       toolNames.set(call.id, call.name);
       return call;
     }
@@ -109,7 +114,7 @@ function assistantPart(block: Block, path: string, toolNames: Map<string, string
 }
 
 function toolResultPart(block: Block, path: string, toolNames: Map<string, string>): ToolResultPart {
-  const id = block.tool_use_id as string;
+  const { id } = splitToolUseId(block.tool_use_id as string);
   const content = block.content;
   const part: ToolResultPart = {
     type: 'tool-result',

@@ -1,8 +1,19 @@
 import { GatewayError } from '../../core/errors.ts';
 
 /** The methods of `POST /v1beta/models/{model}:{method}` that llmux serves. */
-export const GEMINI_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'] as const;
+export const GEMINI_METHODS = [
+  'generateContent',
+  'streamGenerateContent',
+  'countTokens',
+  'embedContent',
+  'batchEmbedContents',
+] as const;
 export type GeminiMethod = (typeof GEMINI_METHODS)[number];
+
+/** The methods served by the embeddings surface. */
+export function isEmbeddingMethod(method: GeminiMethod): boolean {
+  return method === 'embedContent' || method === 'batchEmbedContents';
+}
 
 export interface GeminiRouteTarget {
   model: string;

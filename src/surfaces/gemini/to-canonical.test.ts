@@ -222,7 +222,7 @@ describe('Gemini route and key', () => {
       method: 'streamGenerateContent',
     });
     assert.throws(
-      () => geminiRouteTarget('m:embedContent'),
+      () => geminiRouteTarget('m:predict'),
       (error: unknown) => error instanceof GatewayError && error.status === 404,
     );
   });

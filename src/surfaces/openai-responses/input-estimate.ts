@@ -20,7 +20,9 @@ export function estimateResponsesInput(
   if (typeof body.input === 'string') texts.push(body.input);
   for (const item of Array.isArray(body.input) ? body.input : []) {
     fixed += TOKENS_PER_ITEM;
-    for (const key of ['name', 'arguments'] as const) if (typeof item[key] === 'string') texts.push(item[key]);
+    for (const key of ['name', 'arguments', 'input'] as const) if (typeof item[key] === 'string') texts.push(item[key]);
+    // Codex's additional_tools item carries the tools (tens of KB of descriptions).
+    if (item.type === 'additional_tools' && Array.isArray(item.tools)) texts.push(JSON.stringify(item.tools));
     fixed += collect(item.content, texts) + collect(item.output, texts) + collect(item.summary, texts);
   }
   for (const tool of body.tools ?? []) texts.push(JSON.stringify(tool));

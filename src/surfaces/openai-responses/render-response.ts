@@ -13,6 +13,7 @@ import type {
 } from '../../protocols/openai-responses.ts';
 import { encodeReasoningCarrier } from './reasoning-carrier.ts';
 import { ENCRYPTED_REASONING } from './to-canonical.ts';
+import { customInputOf, customToolNames } from './tool-catalog.ts';
 
 /** What a rendering needs besides the result: the ids and the client's body (echoed). */
 export interface ResponseIdentity {
@@ -22,6 +23,8 @@ export interface ResponseIdentity {
   model: string;
   createdAt: number;
   body: ResponsesRequestBody;
+  /** Echoed as `previous_response_id`. */
+  previousResponseId?: string | null;
 }
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
@@ -53,7 +56,7 @@ export function responseObject(
     model: identity.model,
     output: state.output,
     parallel_tool_calls: body.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: identity.previousResponseId ?? null,
     reasoning: { effort: body.reasoning?.effort ?? null, summary: body.reasoning?.summary ?? null },
     service_tier: body.service_tier ?? 'auto',
     store: body.store ?? true,
@@ -125,7 +128,19 @@ function outputOf(choice: ChoiceResult, identity: ResponseIdentity): ResponsesOu
     const status = statusOf(choice.finishReason);
     items.push({ id: `msg_${identity.id.slice(5)}`, type: 'message', status, role: 'assistant', content });
   }
+  const customTools = customToolNames(identity.body);
   choice.toolCalls.forEach((call, index) => {
+    if (customTools.has(call.name)) {
+      items.push({
+        id: `ctc_${identity.id.slice(5)}_${index}`,
+        type: 'custom_tool_call',
+        status: 'completed',
+        call_id: call.id,
+        name: call.name,
+        input: customInputOf(call.arguments),
+      });
+      return;
+    }
     items.push({
       id: `fc_${identity.id.slice(5)}_${index}`,
       type: 'function_call',

@@ -3,7 +3,8 @@
  * `response.created`, `response.in_progress`; per output item `output_item.added` … `output_item.done`
  * (message: `content_part.added`, `output_text.delta`/`.done` or `refusal.delta`/`.done`,
  * `content_part.done`; reasoning: `reasoning_summary_part.added`, `reasoning_summary_text.delta`/`.done`,
- * `reasoning_summary_part.done`; call: `function_call_arguments.delta`/`.done`); then
+ * `reasoning_summary_part.done`; call: `function_call_arguments.delta`/`.done`; a custom tool's
+ * call: a `custom_tool_call` item, `custom_tool_call_input.delta`/`.done` once it is whole); then
  * `response.completed` (or `.incomplete`) with output and usage; after a failure, `error` and
  * `response.failed`. The `openai` SDK needs `response.created`, `output_item.added` and
  * `content_part.added` before any delta; Codex runs tool calls from `output_item.done` only.
@@ -16,10 +17,12 @@ import type { StreamRenderer } from '../types.ts';
 import { encodeReasoningCarrier } from './reasoning-carrier.ts';
 import { responsesErrorFields } from './render-error.ts';
 import { carriesReasoning, outputText, type ResponseIdentity, responseObject, statusOf } from './render-response.ts';
+import { customInputOf, customToolNames } from './tool-catalog.ts';
 
 type MessageItem = Extract<ResponsesOutputItem, { type: 'message' }>;
 type ReasoningItem = Extract<ResponsesOutputItem, { type: 'reasoning' }>;
 type CallItem = Extract<ResponsesOutputItem, { type: 'function_call' }>;
+type CustomCallItem = Extract<ResponsesOutputItem, { type: 'custom_tool_call' }>;
 
 interface OpenMessage {
   item: MessageItem;
@@ -42,12 +45,17 @@ export class ResponsesEventRenderer implements StreamRenderer {
   private message: OpenMessage | undefined;
   private reasoning: OpenReasoning | undefined;
   private readonly calls = new Map<number, { item: CallItem; index: number }>();
+  /** Freeform tools: their calls render as `custom_tool_call` items (tool-catalog.ts). */
+  private readonly customTools: ReadonlySet<string>;
   private usage: Usage | undefined;
   private finish: FinishReason | undefined;
   private readonly base: string;
+  /** The final Response object (`response.completed` / `.incomplete`), once the stream ended well. */
+  final: Record<string, unknown> | undefined;
 
   constructor(private readonly identity: ResponseIdentity) {
     this.base = identity.id.replace(/^resp_/, '');
+    this.customTools = customToolNames(identity.body);
   }
 
   render(event: StreamEvent): string {
@@ -93,7 +101,14 @@ export class ResponsesEventRenderer implements StreamRenderer {
       usage: this.usage,
       finish: this.finish,
     });
+    this.final = response;
     return out + this.frame(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+  }
+
+  /** The `error` event and `response.failed` that end a passed-through stream (the upstream sent `response.created`). */
+  failPassedThrough(error: GatewayError): string {
+    this.started = true;
+    return this.fail(error);
   }
 
   /** The `error` event and `response.failed` that end a stream already started. */
@@ -257,6 +272,7 @@ export class ResponsesEventRenderer implements StreamRenderer {
       name,
       arguments: '',
     };
+    if (this.customTools.has(name)) return out + this.openCustomCall(toolIndex, item);
     const added = this.addItem(item);
     this.calls.set(toolIndex, { item, index: added.index });
     return out + added.frame;
@@ -266,6 +282,8 @@ export class ResponsesEventRenderer implements StreamRenderer {
     const call = this.calls.get(toolIndex);
     if (!call || delta === '') return '';
     call.item.arguments += delta;
+    // A custom tool's input is the string inside `{"input": …}`: sent whole once the call is complete.
+    if (this.output[call.index]?.type === 'custom_tool_call') return '';
     return this.frame('response.function_call_arguments.delta', {
       item_id: call.item.id,
       output_index: call.index,
@@ -277,6 +295,7 @@ export class ResponsesEventRenderer implements StreamRenderer {
     const call = this.calls.get(toolIndex);
     if (!call) return '';
     this.calls.delete(toolIndex);
+    if (this.output[call.index]?.type === 'custom_tool_call') return this.closeCustomCall(call);
     call.item.status = 'completed';
     // A call without arguments says so the way OpenAI does (Codex parses them).
     if (call.item.arguments === '') call.item.arguments = '{}';
@@ -286,6 +305,33 @@ export class ResponsesEventRenderer implements StreamRenderer {
         output_index: call.index,
         arguments: call.item.arguments,
       }) + this.itemDone(call.item, call.index)
+    );
+  }
+
+  /** A call of a custom tool: a `custom_tool_call` item (`ctc_…`), its arguments gathered as they come. */
+  private openCustomCall(toolIndex: number, call: CallItem): string {
+    const item: CustomCallItem = {
+      id: call.id.replace(/^fc_/, 'ctc_'),
+      type: 'custom_tool_call',
+      status: 'in_progress',
+      call_id: call.call_id,
+      name: call.name,
+      input: '',
+    };
+    const added = this.addItem(item);
+    this.calls.set(toolIndex, { item: call, index: added.index });
+    return added.frame;
+  }
+
+  private closeCustomCall(call: { item: CallItem; index: number }): string {
+    const item = this.output[call.index] as CustomCallItem;
+    item.input = customInputOf(call.item.arguments);
+    item.status = 'completed';
+    const place = { item_id: item.id, output_index: call.index };
+    return (
+      (item.input === '' ? '' : this.frame('response.custom_tool_call_input.delta', { ...place, delta: item.input })) +
+      this.frame('response.custom_tool_call_input.done', { ...place, input: item.input }) +
+      this.itemDone(item, call.index)
     );
   }
 

@@ -8,6 +8,8 @@
  * - Consecutive assistant-side items (assistant messages, `reasoning`, `function_call`) make one
  *   assistant message, reasoning first as the providers need it; a `function_call_output`
  *   becomes a tool message named after the call it answers.
+ * - A `custom_tool_call` is a call of its function with `{"input": …}` (tool-catalog.ts), its
+ *   `custom_tool_call_output` a tool message like a function's; `additional_tools` items say nothing.
  * - `reasoning` items become reasoning parts: summary text, and `encrypted_content` decoded
  *   (reasoning-carrier.ts).
  */
@@ -15,6 +17,8 @@ import { GatewayError } from '../../core/errors.ts';
 import type { FilePart, ImagePart, Message, Part, TextPart, ToolResultPart } from '../../core/types.ts';
 import type { ResponsesInputItem, ResponsesRequestBody } from '../../protocols/openai-responses.ts';
 import { decodeReasoningCarrier } from './reasoning-carrier.ts';
+import { customInputArguments } from './tool-catalog.ts';
+import { unsupportedItem } from './validate-input.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -57,12 +61,30 @@ class ConversationBuilder {
         });
         return;
       }
+      case 'custom_tool_call': {
+        const callId = item.call_id as string;
+        this.toolNames.set(callId, item.name as string);
+        this.assistantTurn().parts.push({
+          type: 'tool-call',
+          id: callId,
+          name: item.name as string,
+          arguments: customInputArguments(item.input as string),
+        });
+        return;
+      }
       case 'function_call_output':
+      case 'custom_tool_call_output':
         this.assistant = undefined;
         this.out.push({ role: 'tool', parts: [this.toolResult(item, path)] });
         return;
-      default:
+      case 'additional_tools':
+        // Its tools join the request's (tool-catalog.ts); it says nothing in the conversation.
+        return;
+      case 'message':
         this.message(item, path);
+        return;
+      default:
+        throw unsupportedItem(item.type, path);
     }
   }
 

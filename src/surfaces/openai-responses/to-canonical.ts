@@ -5,15 +5,15 @@
  * | Responses field | canonical |
  * |---|---|
  * | instructions, input | messages (to-canonical-input.ts) |
- * | tools (function) | tools |
- * | tools (web_search, namespace, custom, file_search, … OpenAI's own) | dropped with a warning: only OpenAI runs them |
+ * | tools and `additional_tools` input items (function, custom, namespace groups flattened) | tools (tool-catalog.ts) |
+ * | tools (web_search, file_search, … OpenAI's own) | dropped with a warning: only OpenAI runs them |
  * | tool_choice auto / none / required / {type: function} | the same; another forced tool: dropped with a warning |
  * | parallel_tool_calls, max_output_tokens, temperature, top_p, user, service_tier | parallelToolCalls, maxOutputTokens, temperature, topP, user, serviceTier |
  * | text.format json_schema / json_object | responseFormat |
  * | reasoning.effort, reasoning.summary | reasoning.effort, includeThoughts |
  * | metadata | metadata |
  * | include reasoning.encrypted_content | read by the renderers (reasoning items carry it) |
- * | store: true | a warning: llmux does not keep responses yet |
+ * | store, previous_response_id | kept and replayed by the route (response-store.ts): nothing to map |
  * | client_metadata, text.verbosity, reasoning.context, truncation auto, other include values | ignored with a warning |
  * | stream_options, background false, truncation disabled | nothing to do |
  * | any other field (prompt_cache_key, safety_identifier, top_logprobs, …) | extraFields: the target maps it, or refuses / drops it with a warning |
@@ -25,10 +25,10 @@ import type {
   ReasoningSettings,
   ResponseFormat,
   ToolChoice,
-  ToolDefinition,
 } from '../../core/types.ts';
 import type { ResponsesRequestBody } from '../../protocols/openai-responses.ts';
 import { inputToCanonical } from './to-canonical-input.ts';
+import { toolCatalog } from './tool-catalog.ts';
 import { isObject } from './validate-helpers.ts';
 
 export const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
@@ -49,6 +49,7 @@ const HANDLED = new Set([
   'metadata',
   'include',
   'store',
+  'previous_response_id',
   'stream',
   'stream_options',
   'user',
@@ -72,8 +73,13 @@ export function fromResponsesRequest(body: ResponsesRequestBody): CanonicalConve
     stream: body.stream === true,
     includeUsage: true,
   };
-  const tools = toTools(body.tools, warnings);
-  if (tools.length > 0) request.tools = tools;
+  const catalog = toolCatalog(body);
+  if (catalog.tools.length > 0) request.tools = catalog.tools;
+  if (catalog.dropped.length > 0) {
+    warnings.push(
+      `tools dropped (OpenAI's own tools, this model is not served by OpenAI): ${catalog.dropped.join(', ')}`,
+    );
+  }
   const choice = toToolChoice(body.tool_choice, warnings);
   if (choice) request.toolChoice = choice;
   if (typeof body.parallel_tool_calls === 'boolean') request.parallelToolCalls = body.parallel_tool_calls;
@@ -91,7 +97,6 @@ export function fromResponsesRequest(body: ResponsesRequestBody): CanonicalConve
   for (const value of body.include ?? []) {
     if (value !== ENCRYPTED_REASONING) warnings.push(`include '${value}' ignored`);
   }
-  if (body.store === true) warnings.push('store: llmux does not keep responses yet (send the whole conversation)');
   if (body.truncation === 'auto') warnings.push('truncation auto ignored: the whole input is sent');
   if (body.client_metadata != null) warnings.push('client_metadata ignored');
   const extra: JsonObject = {};
@@ -102,30 +107,12 @@ export function fromResponsesRequest(body: ResponsesRequestBody): CanonicalConve
   return { request, warnings };
 }
 
-function toTools(tools: ResponsesRequestBody['tools'], warnings: string[]): ToolDefinition[] {
-  const out: ToolDefinition[] = [];
-  const dropped: string[] = [];
-  for (const tool of tools ?? []) {
-    if (tool.type !== 'function') {
-      dropped.push(typeof tool.name === 'string' ? `${tool.type} '${tool.name}'` : tool.type);
-      continue;
-    }
-    const definition: ToolDefinition = { type: 'function', name: tool.name as string };
-    if (typeof tool.description === 'string') definition.description = tool.description;
-    if (isObject(tool.parameters)) definition.parameters = tool.parameters as JsonObject;
-    if (typeof tool.strict === 'boolean') definition.strict = tool.strict;
-    out.push(definition);
-  }
-  if (dropped.length > 0) {
-    warnings.push(`tools dropped (OpenAI's own tools, this model is not served by OpenAI): ${dropped.join(', ')}`);
-  }
-  return out;
-}
-
 function toToolChoice(choice: ResponsesRequestBody['tool_choice'], warnings: string[]): ToolChoice | undefined {
   if (choice === 'auto' || choice === 'none' || choice === 'required') return { type: choice };
   if (!isObject(choice)) return undefined;
-  if (choice.type === 'function') return { type: 'function', name: choice.name as string };
+  if ((choice.type === 'function' || choice.type === 'custom') && typeof choice.name === 'string') {
+    return { type: 'function', name: choice.name };
+  }
   warnings.push(`tool_choice '${String(choice.type)}' dropped (not a function tool): auto instead`);
   return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * Checks a Responses API body before anything else happens: a 400 naming the field for what the
- * API itself would refuse, and for what llmux does not do yet (`previous_response_id`,
- * `background`, `conversation`, `prompt`: they need stored responses). What a target cannot carry
+ * API itself would refuse, and for what llmux does not do yet (`background`, `conversation`,
+ * `prompt`: they need OpenAI's stored objects). What a target cannot carry
  * is decided later, by the conversion and the provider.
  */
 import { GatewayError } from '../../core/errors.ts';
@@ -22,8 +22,8 @@ import {
 } from './validate-helpers.ts';
 import { validateInputItem } from './validate-input.ts';
 
-/** Fields that only make sense with responses kept on the server, which llmux does not do yet. */
-const STATEFUL_FIELDS = ['previous_response_id', 'conversation', 'prompt'] as const;
+/** Fields that name objects kept by OpenAI (conversations, prompts), which llmux does not have. */
+const STATEFUL_FIELDS = ['conversation', 'prompt'] as const;
 
 export function validateResponsesRequest(body: unknown): ResponsesRequestBody {
   if (!isObject(body)) {
@@ -34,7 +34,7 @@ export function validateResponsesRequest(body: unknown): ResponsesRequestBody {
     if (body[field] !== undefined && body[field] !== null) {
       throw new GatewayError(
         'unsupported_parameter',
-        `Unsupported parameter: '${field}' is not supported yet: llmux does not keep responses, send the whole conversation in 'input'.`,
+        `Unsupported parameter: '${field}' is not supported yet: llmux keeps no ${field}s; send the whole conversation in 'input' or use 'previous_response_id'.`,
         { param: field, reason: 'unsupported_parameter' },
       );
     }
@@ -64,6 +64,7 @@ export function validateResponsesRequest(body: unknown): ResponsesRequestBody {
     requireString(value, `include[${index}]`);
   }
   optionalBoolean(body.store, 'store');
+  optionalString(body.previous_response_id, 'previous_response_id');
   optionalBoolean(body.stream, 'stream');
   optionalString(body.user, 'user');
   optionalString(body.service_tier, 'service_tier');

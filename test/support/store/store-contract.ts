@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { JournalReplayReport, RequestLogRecord, Store, StoreOptions } from '../../../src/store/types.ts';
+import { registerRequestDetailContract } from './request-detail-contract.ts';
+import { registerStatsContract } from './stats-contract.ts';
 import { makeEdgeCaseRecords, makeRequestLogRecord } from './store-test-records.ts';
 import { registerTenancyContract } from './tenancy-contract.ts';
 import { registerUsageContract } from './usage-contract.ts';
@@ -227,6 +229,8 @@ export function registerStoreContract(name: string, createHarness: () => Promise
 
     registerTenancyContract(() => open());
     registerUsageContract(() => open());
+    registerStatsContract(() => open());
+    registerRequestDetailContract((options) => open(options));
 
     test('throughput (printed, not asserted)', async (context) => {
       const store = await open();
