@@ -3,11 +3,13 @@
  * rendered again by the Anthropic Messages surface, reads the same to a client: the same blocks
  * in the same order (type, text, thinking and signature, redacted data, tool id, name and input),
  * the same stop reason and usage, each block started and stopped, events in Anthropic's order.
- * (What a translated deployment's client gets is this renderer's output.)
+ * (What a translated deployment's client gets is this renderer's output.) A translated thinking
+ * block's signature is llmux's carrier (signature-carrier.ts): it must carry the recorded one.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AnthropicEventRenderer } from '../src/surfaces/anthropic-messages/render-stream.ts';
+import { carriedThinkingSignature } from '../src/surfaces/anthropic-messages/signature-carrier.ts';
 import { STREAM_FIXTURES } from './support/providers/anthropic/fixture-streams.ts';
 import { parseStream } from './support/providers/anthropic/test-helpers.ts';
 
@@ -60,7 +62,7 @@ function summarize(sse: string): StreamSummary {
       const delta = event.delta ?? {};
       if (!block) continue;
       block.text += delta.text ?? delta.thinking ?? delta.partial_json ?? '';
-      if (delta.signature) block.text += `|sig:${delta.signature}`;
+      if (delta.signature) block.text += `|sig:${carriedThinkingSignature(delta.signature) ?? delta.signature}`;
     } else if (event.type === 'message_delta') {
       summary.stopReason = event.delta?.stop_reason;
       summary.outputTokens = event.usage?.output_tokens;

@@ -379,7 +379,7 @@ describe('undici transport', () => {
       for await (const _chunk of response.body) client.abort();
     })();
     await rejectsWith(iteration, 'client_closed');
-    await within(upstreamClosed, 200, 'upstream response/socket close');
+    await within(upstreamClosed, 2000, 'upstream response/socket close');
     assert.equal(finishedBeforeClose, false, 'the upstream saw the response cut short');
     assert.equal(abortListeners(client.signal), 0);
   });
@@ -400,7 +400,7 @@ describe('undici transport', () => {
     const error = await rejectsWith(pending, 'client_closed');
     assert.equal(error.status, 499);
     assert.equal(error.retryable, false);
-    await within(upstreamClosed, 200, 'upstream socket close');
+    await within(upstreamClosed, 2000, 'upstream socket close');
 
     await rejectsWith(
       transport().send({ method: 'GET', url, headers: {} }, { signal: client.signal, timeouts: TIMEOUTS }),
@@ -419,7 +419,7 @@ describe('undici transport', () => {
     const signal = openSignal();
     const response = await transport().send({ method: 'GET', url, headers: {} }, { signal, timeouts: TIMEOUTS });
     response.discard();
-    await within(upstreamClosed, 200, 'upstream response close');
+    await within(upstreamClosed, 2000, 'upstream response close');
     assert.equal(abortListeners(signal), 0);
   });
 
@@ -433,7 +433,7 @@ describe('undici transport', () => {
     const signal = openSignal();
     const response = await transport().send({ method: 'GET', url, headers: {} }, { signal, timeouts: TIMEOUTS });
     for await (const _chunk of response.body) break;
-    await within(upstreamClosed, 200, 'upstream response close');
+    await within(upstreamClosed, 2000, 'upstream response close');
     assert.equal(abortListeners(signal), 0);
   });
 
