@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { StoreDatabase } from './database.ts';
-import type { ResponseStore, StoredResponseRecord } from './types.ts';
+import type { ResponseSave, ResponseStore, StoredResponseRecord } from './types.ts';
 
 /** The `responses` table (migration 0006); times are epoch-ms bigints, JSON is text. */
 export interface ResponsesTable {
@@ -22,22 +22,8 @@ const DEFAULT_PURGE_BATCH = 500;
 export function createResponseStore(base: Kysely<StoreDatabase>): ResponseStore {
   const db = base.withTables<{ responses: ResponsesTable }>();
   return {
-    async save(record, extendIds = []) {
-      if (extendIds.length === 0) {
-        await db.insertInto('responses').values(toRow(record)).execute();
-        return;
-      }
-      await db.transaction().execute(async (transaction) => {
-        await transaction.insertInto('responses').values(toRow(record)).execute();
-        await transaction
-          .updateTable('responses')
-          .set({ expires_at: record.expiresAt })
-          .where('id', 'in', [...extendIds])
-          .where('key_id', '=', record.keyId)
-          .where('expires_at', '<', record.expiresAt)
-          .execute();
-      });
-    },
+    save: (record, extendIds = []) => saveAll(db, [{ record, extendIds }]),
+    saveAll: (entries) => saveAll(db, entries),
     async get(id) {
       const row = await db.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirst();
       return row && fromRow(row);
@@ -63,6 +49,37 @@ export function createResponseStore(base: Kysely<StoreDatabase>): ResponseStore 
       }
     },
   };
+}
+
+/** Rows per INSERT: 8 columns each, well under SQLite's and Postgres's bound-parameter limits. */
+const INSERT_CHUNK = 200;
+
+/** One transaction: the rows, then the expiry moves of the conversations they continue. */
+async function saveAll(db: Kysely<ResponsesDatabase>, entries: readonly ResponseSave[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map((entry) => toRow(entry.record));
+  const write = async (executor: Kysely<ResponsesDatabase>) => {
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      await executor
+        .insertInto('responses')
+        .values(rows.slice(start, start + INSERT_CHUNK))
+        // An id seen again (a provider's id recorded twice) keeps its first row, and its batch goes in.
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .execute();
+    }
+    for (const { record, extendIds = [] } of entries) {
+      if (extendIds.length === 0) continue;
+      await executor
+        .updateTable('responses')
+        .set({ expires_at: record.expiresAt })
+        .where('id', 'in', [...extendIds])
+        .where('key_id', '=', record.keyId)
+        .where('expires_at', '<', record.expiresAt)
+        .execute();
+    }
+  };
+  if (rows.length === 1 && (entries[0]?.extendIds ?? []).length === 0) return write(db);
+  await db.transaction().execute(write);
 }
 
 /** Walks `previous_response_id` from `id` back, in one query; oldest first. */

@@ -343,9 +343,17 @@ export interface StoredResponseRecord {
 }
 
 /** Stored responses (`responses` table). Key scoping and expiry are the caller's to check on reads. */
+/** One response to insert, with the responses of its conversation whose expiry moves to its own. */
+export interface ResponseSave {
+  record: StoredResponseRecord;
+  extendIds?: readonly string[] | undefined;
+}
+
 export interface ResponseStore {
   /** Inserts the record and moves the expiry of the responses it follows (`extendIds`) to its own. */
   save(record: StoredResponseRecord, extendIds?: readonly string[]): Promise<void>;
+  /** Several saves in one transaction (`ResponseSaveQueue` batches the saves of concurrent requests). */
+  saveAll(entries: readonly ResponseSave[]): Promise<void>;
   /** One response by id, whatever its key or expiry; undefined when none. */
   get(id: string): Promise<StoredResponseRecord | undefined>;
   /**

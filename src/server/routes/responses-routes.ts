@@ -5,6 +5,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { Gateway } from '../../gateway/context.ts';
 import { readAll } from '../../gateway/read-body.ts';
 import type { ApiKeyEntry } from '../../policy/key-store.ts';
+import { ResponseSaveQueue } from '../../store/response-save-queue.ts';
 import type { RequestLogRecord, ResponseStore, StoredResponseRecord } from '../../store/types.ts';
 import { openAIResponsesSurface, type ResponsesRequestView } from '../../surfaces/openai-responses/index.ts';
 import {
@@ -89,12 +90,17 @@ export function registerResponsesRoutes(
 ): void {
   const config = { surface: openAIResponsesSurface };
   const writes = new PendingWrites();
+  const saves = stored && new ResponseSaveQueue(stored.store);
+  // Saves queued by the last answers are written before the store closes.
+  app.addHook('onClose', async () => saves?.drain());
   const ownedResponse = async (id: string, key: ApiKeyEntry | undefined) => {
     await writes.settled(id);
     return owned(stored, id, key);
   };
   for (const path of ['/v1/responses', '/responses']) {
-    app.post(path, { config }, (request, reply) => createResponse(request, reply, currentGateway(), stored, writes));
+    app.post(path, { config }, (request, reply) =>
+      createResponse(request, reply, currentGateway(), stored && saves && { ...stored, saves }, writes),
+    );
   }
   app.get('/v1/responses/:id', { config }, async (request: IdRequest, reply) => {
     const record = await ownedResponse(request.params.id, request.apiKey);
@@ -131,11 +137,14 @@ export function registerResponsesRoutes(
   });
 }
 
+/** Where a new response is kept: the store, through the batched saves. */
+type Keeping = StoredResponses & { saves: ResponseSaveQueue };
+
 async function createResponse(
   request: FastifyRequest,
   reply: FastifyReply,
   gateway: Gateway,
-  stored: StoredResponses | undefined,
+  stored: Keeping | undefined,
   writes: PendingWrites,
 ): Promise<void> {
   if (request.body === undefined || request.body === null)
@@ -218,7 +227,7 @@ async function continueConversation(
 }
 
 async function keep(
-  stored: StoredResponses,
+  stored: Keeping,
   view: ResponsesRequestView,
   settled: RequestLogRecord,
   keyId: string,
@@ -234,7 +243,7 @@ async function keep(
     const id = settled.provider === null ? undefined : sniffed();
     if (id === undefined) return;
     const record = { id, keyId, previousResponseId: null, provider: settled.provider, createdAt, expiresAt };
-    await stored.store.save({ ...record, response: null, inputItems: null });
+    await stored.saves.save({ record: { ...record, response: null, inputItems: null } });
     return;
   }
   const text = storedTurnText(turn);
@@ -246,8 +255,8 @@ async function keep(
     );
     return;
   }
-  await stored.store.save(
-    {
+  await stored.saves.save({
+    record: {
       id: view.responseId,
       keyId,
       previousResponseId: continued?.previousId ?? null,
@@ -256,8 +265,8 @@ async function keep(
       expiresAt,
       ...text,
     },
-    continued?.ids,
-  );
+    extendIds: continued?.ids,
+  });
 }
 
 /** The key's stored response by id, not expired; else OpenAI's 404. */
