@@ -173,6 +173,12 @@ test('the sample key on an address beyond loopback is refused unless allowed', a
     env: { LLMUX_DEV_KEY: 'sk-my-own-key-123' },
   });
   await ownKey.stop('SIGTERM');
+
+  const admin = `server: { host: 0.0.0.0, adminKey: "\${LLMUX_ADMIN_KEY:-sk-llmux-admin-dev}" }\n${sample}`;
+  const adminRefused = await runServe(['--config', writeConfig('admin.yaml', admin), '--port', '0'], {
+    LLMUX_DEV_KEY: 'sk-my-own-key-123',
+  });
+  assertOneSentence(adminRefused, 2, /^refusing to listen on 0\.0\.0\.0 .*sample admin key.*LLMUX_ADMIN_KEY/);
 });
 
 test('a config with no keys and no models starts, with a warning for each', async () => {
