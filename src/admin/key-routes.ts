@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { STATIC_KEY_ID_PREFIX } from '../policy/key-entries.ts';
+import { limitRulesFromStored, STATIC_KEY_ID_PREFIX } from '../policy/key-entries.ts';
 import { hashKeySecret } from '../policy/key-ring.ts';
 import type { ApiKeyEntry } from '../policy/key-store.ts';
 import { DuplicateRecordError } from '../store/store-errors.ts';
@@ -9,7 +9,7 @@ import { badField, conflict, notFound } from './admin-errors.ts';
 import { KEY_PREFIX_LENGTH, newKeyId, newKeySecret } from './key-secrets.ts';
 import { parseInstant, type Query, queryFlag, queryInteger, queryText } from './query.ts';
 import { KeyCreateBody, KeyPatchBody, parseBody } from './schemas.ts';
-import { listView, managedKeyView, staticKeyView } from './views.ts';
+import { isoTime, listView, managedKeyView, staticKeyView } from './views.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -103,10 +103,23 @@ export function registerKeyRoutes(scope: FastifyInstance, deps: AdminDeps): void
       includeRevoked,
       ...(team === undefined ? {} : { team }),
     });
-    const data = [
-      ...statics.slice(page.staticSlice.start, page.staticSlice.end).map((entry) => staticKeyView(entry, at)),
-      ...stored.keys.slice(0, page.storeLimit).map((record) => managedKeyView(record, at)),
+    const shown = [
+      ...statics
+        .slice(page.staticSlice.start, page.staticSlice.end)
+        .map((entry) => ({ view: staticKeyView(entry, at), rules: entry.limits })),
+      ...stored.keys
+        .slice(0, page.storeLimit)
+        .map((record) => ({ view: managedKeyView(record, at), rules: limitRulesFromStored(record) })),
     ];
+    // Last use and spend this period, so that a list of keys needs no request per key.
+    const lastUsed = await store.lastUsedAt(shown.map(({ view }) => view.id));
+    const data = await Promise.all(
+      shown.map(async ({ view, rules }) => ({
+        ...view,
+        lastUsedAt: isoTime(lastUsed.get(view.id)),
+        spend: await spendOf(deps, { kind: 'key', id: view.id, rules }, at),
+      })),
+    );
     return listView(data, statics.length + stored.total, offset);
   });
 

@@ -8,7 +8,7 @@ export function microsToUsd(micros: number): number {
   return micros / 1_000_000;
 }
 
-const iso = (ms: number | null | undefined): string | null =>
+export const isoTime = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 function limitsView(rules: LimitRules) {
@@ -31,13 +31,13 @@ export function managedKeyView(record: ManagedKeyRecord, now: number) {
     team: record.team,
     models: record.models,
     ...limitsView(limitRulesFromStored(record)),
-    expiresAt: iso(record.expiresAt),
+    expiresAt: isoTime(record.expiresAt),
     expired: record.expiresAt !== null && record.expiresAt <= now,
     revoked: record.revokedAt !== null,
     metadata: record.metadata,
-    createdAt: iso(record.createdAt),
-    updatedAt: iso(record.updatedAt),
-    revokedAt: iso(record.revokedAt),
+    createdAt: isoTime(record.createdAt),
+    updatedAt: isoTime(record.updatedAt),
+    revokedAt: isoTime(record.revokedAt),
   };
 }
 
@@ -52,7 +52,7 @@ export function staticKeyView(entry: ApiKeyEntry, now: number) {
     team: entry.team?.name ?? null,
     models: entry.models,
     ...limitsView(entry.limits),
-    expiresAt: iso(entry.expiresAt),
+    expiresAt: isoTime(entry.expiresAt),
     expired: entry.expiresAt !== undefined && entry.expiresAt <= now,
     revoked: false,
     metadata: null,
@@ -70,8 +70,8 @@ export function managedTeamView(record: ManagedTeamRecord) {
     models: record.models,
     ...limitsView(limitRulesFromStored(record as StoredLimits)),
     metadata: record.metadata,
-    createdAt: iso(record.createdAt),
-    updatedAt: iso(record.updatedAt),
+    createdAt: isoTime(record.createdAt),
+    updatedAt: isoTime(record.updatedAt),
   };
 }
 
@@ -96,8 +96,8 @@ export function budgetStatusView(status: BudgetStatus, period: string) {
     spentUsd: microsToUsd(status.spentMicros),
     reservedUsd: microsToUsd(status.reservedMicros),
     remainingUsd: microsToUsd(Math.max(0, status.limitMicros - status.spentMicros - status.reservedMicros)),
-    periodStart: iso(status.periodStart),
-    resetsAt: iso(status.resetsAt),
+    periodStart: isoTime(status.periodStart),
+    resetsAt: isoTime(status.resetsAt),
   };
 }
 

@@ -6,6 +6,7 @@ import { replayJournalRecords } from './journal-replay.ts';
 import {
   DEFAULT_PRUNE_BATCH,
   getRequestLog,
+  lastUsedAt,
   listRequestLog,
   listRequestLogPage,
   pruneRequestLog,
@@ -59,6 +60,7 @@ export async function createKyselyStore(parts: KyselyStoreParts): Promise<Store>
     listRequests: (query) => listRequestLog(db, query),
     listRequestPage: (query) => listRequestLogPage(db, query),
     getRequest: (requestId) => getRequestLog(db, requestId),
+    lastUsedAt: (keyIds) => lastUsedAt(db, keyIds),
     timeseries: (query) => queryTimeseries(db, query),
     statsSummary: (range) => queryStatsSummary(db, range),
     tenancy: createTenancyStore(db),

@@ -118,3 +118,20 @@ function clampLimit(limit: number | undefined): number {
   if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;
   return Math.min(Math.max(Math.floor(limit), 1), MAX_LIST_LIMIT);
 }
+
+/** Each key's newest request-log row: one backward seek of (key_id, timestamp) per key. */
+export async function lastUsedAt(db: Kysely<StoreDatabase>, keyIds: readonly string[]): Promise<Map<string, number>> {
+  const found = await Promise.all(
+    [...new Set(keyIds)].map(async (keyId) => {
+      const row = await db
+        .selectFrom('request_log')
+        .select('timestamp')
+        .where('key_id', '=', keyId)
+        .orderBy('timestamp', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? undefined : ([keyId, Number(row.timestamp)] as const);
+    }),
+  );
+  return new Map(found.filter((entry) => entry !== undefined));
+}

@@ -376,6 +376,8 @@ export interface Store {
   listRequestPage(query: RequestLogQuery): Promise<RequestLogPage>;
   /** One request with its attempts (the newest row with the id); undefined when there is none. */
   getRequest(requestId: string): Promise<RequestLogRecord | undefined>;
+  /** When each key was last used (its newest request-log row, epoch ms); keys never used are absent. */
+  lastUsedAt(keyIds: readonly string[]): Promise<Map<string, number>>;
   /** The request log over a range in time buckets, per group (the console's charts). */
   timeseries(query: TimeseriesQuery): Promise<StatsSeries[]>;
   /** Totals and percentiles over a range, and the keys that spent most. */

@@ -66,5 +66,12 @@ describe('admin API: spend this period', () => {
     assert.equal(shown.json.teamSpend.spentUsd, 3.5, "the team's month so far");
     const team = await call('GET', '/admin/teams/payers');
     assert.equal(team.json.spend.remainingUsd, 96.5, "the team's remaining budget");
+
+    // The list carries each key's spend and last use, so the console needs no request per key.
+    const listed = (await call('GET', '/admin/keys?limit=1000')).json.data.find(
+      (entry: { id: string }) => entry.id === key.id,
+    );
+    assert.equal(listed?.spend?.spentUsd, 2.5, "the list shows today's spend");
+    assert.equal(listed?.lastUsedAt, new Date(NOW - 3600_000).toISOString(), 'the newest request of the key');
   });
 });

@@ -36,6 +36,27 @@ export function registerRequestDetailContract(open: (options?: StoreOptions) => 
   };
 
   test(
+    'last use of keys: the newest row of each key asked for; keys never used are absent',
+    withStore(async (store) => {
+      store.requestLog.record(makeRequestLogRecord(1, { keyId: 'key_a', timestamp: 1_000 }));
+      store.requestLog.record(makeRequestLogRecord(2, { keyId: 'key_a', timestamp: 3_000 }));
+      store.requestLog.record(makeRequestLogRecord(3, { keyId: 'key_a', timestamp: 2_000 }));
+      store.requestLog.record(makeRequestLogRecord(4, { keyId: 'key_b', timestamp: 5_000 }));
+      store.requestLog.record(makeRequestLogRecord(5, { keyId: 'key_c', timestamp: 9_000 }));
+      await store.requestLog.flush();
+      const lastUsed = await store.lastUsedAt(['key_a', 'key_b', 'key_never', 'key_a']);
+      assert.deepEqual(
+        [...lastUsed].sort(),
+        [
+          ['key_a', 3_000],
+          ['key_b', 5_000],
+        ],
+        'newest per key, only the keys asked for',
+      );
+    }),
+  );
+
+  test(
     'request detail: the attempt log round-trips; lists leave it out; an unknown id is undefined',
     withStore(async (store) => {
       const attempts = [makeAttempt(0), makeAttempt(1, { fallback: true, spanId: '00f067aa0ba902b7' })];

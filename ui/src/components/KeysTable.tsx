@@ -4,7 +4,6 @@ import type { CreatedKey, KeyView, ListOf, TeamView } from '../api/types.ts';
 import { formatAgo, formatUsd, perPeriod } from '../format.ts';
 import { limitsSummary } from '../limits-form.ts';
 import { useApi } from '../useApi.ts';
-import { useKeyActivity } from '../useKeyActivity.ts';
 import { BudgetBar } from './BudgetBar.tsx';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { Dialog } from './Dialog.tsx';
@@ -21,7 +20,6 @@ type Open =
 
 export function KeysTable(props: { includeRevoked: boolean; teams: TeamView[] }) {
   const keys = useApi<ListOf<KeyView>>(`/admin/keys?limit=1000${props.includeRevoked ? '&includeRevoked=true' : ''}`);
-  const activity = useKeyActivity(keys.data?.data);
   const [open, setOpen] = useState<Open>();
   const close = () => setOpen(undefined);
 
@@ -63,69 +61,64 @@ export function KeysTable(props: { includeRevoked: boolean; teams: TeamView[] })
               </tr>
             </thead>
             <tbody>
-              {keys.data.data.map((key) => {
-                const seen = activity.get(key.id);
-                return (
-                  <tr key={key.id} data-key-name={key.name} className={key.revoked ? 'revoked' : undefined}>
-                    <td>
-                      <div className="strong">{key.name}</div>
-                      <div className="muted mono small hide-narrow">{key.prefix ? `${key.prefix}…` : key.id}</div>
-                      {key.static && <span className="badge">config</span>}
-                      {key.revoked && <span className="badge danger">revoked</span>}
-                      {key.expired && !key.revoked && <span className="badge warn">expired</span>}
-                    </td>
-                    <td className="hide-narrow">{key.team ?? <span className="muted">—</span>}</td>
-                    <td className="hide-narrow">{key.models.join(', ')}</td>
-                    <td>
-                      {key.budget === null ? (
-                        <span className="muted">no budget</span>
-                      ) : seen?.spend ? (
-                        <BudgetBar
-                          spentUsd={seen.spend.spentUsd}
-                          limitUsd={seen.spend.limitUsd}
-                          period={key.budget.period}
-                        />
-                      ) : (
-                        <span className="muted">
-                          {seen ? `${formatUsd(key.budget.usd)} ${perPeriod(key.budget.period)}` : '…'}
-                        </span>
-                      )}
-                    </td>
-                    <td className="hide-narrow">{limitsSummary(key)}</td>
-                    <td className="hide-narrow">{seen ? formatAgo(seen.lastUsedAt) : '…'}</td>
-                    <td className="actions">
-                      {!key.static && !key.revoked && (
-                        <>
-                          <button
-                            type="button"
-                            className="button small"
-                            aria-label={`Edit ${key.name}`}
-                            onClick={() => setOpen({ kind: 'edit', key })}
-                          >
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className="button small"
-                            aria-label={`Rotate ${key.name}`}
-                            onClick={() => setOpen({ kind: 'rotate', key })}
-                          >
-                            Rotate
-                          </button>
-                          <button
-                            type="button"
-                            className="button small danger"
-                            aria-label={`Revoke ${key.name}`}
-                            onClick={() => setOpen({ kind: 'revoke', key })}
-                          >
-                            Revoke
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
+              {keys.data.data.map((key) => (
+                <tr key={key.id} data-key-name={key.name} className={key.revoked ? 'revoked' : undefined}>
+                  <td>
+                    <div className="strong">{key.name}</div>
+                    <div className="muted mono small hide-narrow">{key.prefix ? `${key.prefix}…` : key.id}</div>
+                    {key.static && <span className="badge">config</span>}
+                    {key.revoked && <span className="badge danger">revoked</span>}
+                    {key.expired && !key.revoked && <span className="badge warn">expired</span>}
+                  </td>
+                  <td className="hide-narrow">{key.team ?? <span className="muted">—</span>}</td>
+                  <td className="hide-narrow">{key.models.join(', ')}</td>
+                  <td>
+                    {key.budget === null ? (
+                      <span className="muted">no budget</span>
+                    ) : key.spend ? (
+                      <BudgetBar
+                        spentUsd={key.spend.spentUsd}
+                        limitUsd={key.spend.limitUsd}
+                        period={key.budget.period}
+                      />
+                    ) : (
+                      <span className="muted">{`${formatUsd(key.budget.usd)} ${perPeriod(key.budget.period)}`}</span>
+                    )}
+                  </td>
+                  <td className="hide-narrow">{limitsSummary(key)}</td>
+                  <td className="hide-narrow">{formatAgo(key.lastUsedAt)}</td>
+                  <td className="actions">
+                    {!key.static && !key.revoked && (
+                      <>
+                        <button
+                          type="button"
+                          className="button small"
+                          aria-label={`Edit ${key.name}`}
+                          onClick={() => setOpen({ kind: 'edit', key })}
+                        >
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          className="button small"
+                          aria-label={`Rotate ${key.name}`}
+                          onClick={() => setOpen({ kind: 'rotate', key })}
+                        >
+                          Rotate
+                        </button>
+                        <button
+                          type="button"
+                          className="button small danger"
+                          aria-label={`Revoke ${key.name}`}
+                          onClick={() => setOpen({ kind: 'revoke', key })}
+                        >
+                          Revoke
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
