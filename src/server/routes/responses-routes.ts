@@ -164,7 +164,9 @@ async function createResponse(
     settled = record;
     gateway.onSettled?.(record);
   };
-  const sniffed = sniffResponseId(reply.raw);
+  const keeping = stored !== undefined && keyId !== undefined && view.wireBody.store !== false;
+  // Only a response that will be kept needs its id read from the bytes (Codex sends store: false).
+  const sniffed = keeping ? sniffResponseId(reply.raw) : () => undefined;
   // From before the answer leaves until its write is over, a read of this response waits for it.
   const written = writes.begin(view.responseId);
   try {
@@ -173,7 +175,7 @@ async function createResponse(
     written();
     throw error;
   }
-  if (stored === undefined || keyId === undefined || settled === undefined || view.wireBody.store === false) {
+  if (!keeping || settled === undefined) {
     written();
     return;
   }
@@ -327,11 +329,12 @@ function sendJson(reply: FastifyReply, body: string): FastifyReply {
  * (non-streaming: the body's first `"id"`; streaming: `response.created`'s response id).
  */
 function sniffResponseId(res: ServerResponse): () => string | undefined {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let size = 0;
   const keepBytes = (chunk: unknown) => {
     if (size >= SNIFF_BYTES || (typeof chunk !== 'string' && !(chunk instanceof Uint8Array))) return;
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    // The client's bytes are not written to again: kept by reference, not copied.
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     chunks.push(bytes);
     size += bytes.length;
   };

@@ -45,33 +45,24 @@ class ConversationBuilder {
 
   constructor(private readonly out: Message[]) {}
 
+  /** A call the model made (function or custom tool): on the assistant turn, its name kept for the output. */
+  private toolCall(item: ResponsesInputItem, args: string): void {
+    const callId = item.call_id as string;
+    this.toolNames.set(callId, item.name as string);
+    this.assistantTurn().parts.push({ type: 'tool-call', id: callId, name: item.name as string, arguments: args });
+  }
+
   add(item: ResponsesInputItem, path: string): void {
     switch (item.type ?? 'message') {
       case 'reasoning':
         this.assistantTurn().parts.push(reasoningPart(item));
         return;
-      case 'function_call': {
-        const callId = item.call_id as string;
-        this.toolNames.set(callId, item.name as string);
-        this.assistantTurn().parts.push({
-          type: 'tool-call',
-          id: callId,
-          name: item.name as string,
-          arguments: item.arguments as string,
-        });
+      case 'function_call':
+        this.toolCall(item, item.arguments as string);
         return;
-      }
-      case 'custom_tool_call': {
-        const callId = item.call_id as string;
-        this.toolNames.set(callId, item.name as string);
-        this.assistantTurn().parts.push({
-          type: 'tool-call',
-          id: callId,
-          name: item.name as string,
-          arguments: customInputArguments(item.input as string),
-        });
+      case 'custom_tool_call':
+        this.toolCall(item, customInputArguments(item.input as string));
         return;
-      }
       case 'function_call_output':
       case 'custom_tool_call_output':
         this.assistant = undefined;
